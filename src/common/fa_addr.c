@@ -1,0 +1,35 @@
+/* fa_addr.c - address formatting, parsing and ordering. */
+#include "fa_addr.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+const char *fa_addr_str(const struct fa_addr *a, char *buf, size_t len)
+{
+	if (!inet_ntop(a->ver == 6 ? AF_INET6 : AF_INET, a->b, buf, (socklen_t)len)) {
+		if (len)
+			buf[0] = '\0';
+	}
+	return buf;
+}
+
+bool fa_addr_parse(const char *s, struct fa_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, s, out->b) == 1) {
+		out->ver = 4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, s, out->b) == 1) {
+		out->ver = 6;
+		return true;
+	}
+	return false;
+}
+
+int fa_addr_cmp(const struct fa_addr *a, const struct fa_addr *b)
+{
+	if (a->ver != b->ver)
+		return a->ver < b->ver ? -1 : 1;
+	return memcmp(a->b, b->b, sizeof(a->b));
+}

@@ -1,0 +1,40 @@
+/* names.h - IP -> hostname, learnt from the DNS answers seen in the traffic.
+ *
+ * fa_dns_answers() parses a DNS response (UDP payload, or TCP payload with
+ * its two-byte length prefix) and reports each A/AAAA record with the name
+ * the client asked for (the question name, so a CNAME chain still maps the
+ * final address to what the client resolved). fa_names is the shared,
+ * bounded table those answers feed: one writer (the capture thread) and many
+ * readers (workers), guarded by a read-write lock. When full, the oldest
+ * entry is replaced. */
+#ifndef FA_NAMES_H
+#define FA_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/fa_addr.h"
+
+#define FA_NAME_MAX 256 /* DNS names are at most 253 characters */
+
+/* Called for each A/AAAA answer: `name` is NUL-terminated, printable as
+ * parsed (labels joined by '.', bytes outside 0x21..0x7e kept raw; the JSON
+ * writer escapes them). Return false to stop. */
+typedef bool (*fa_dns_answer_fn)(const char *name, const struct fa_addr *addr, uint32_t ttl,
+				 void *ctx);
+
+/* Returns the number of A/AAAA answers reported, or a negative enum fa_err
+ * (FA_ERR_FORMAT) when the message is not a well-formed DNS response.
+ * Compression pointers are followed with loop protection. */
+int fa_dns_answers(const uint8_t *msg, size_t len, fa_dns_answer_fn fn, void *ctx);
+
+struct fa_names;
+
+int fa_names_new(struct fa_names **out, uint32_t capacity);
+void fa_names_free(struct fa_names **names);
+void fa_names_put(struct fa_names *names, const struct fa_addr *addr, const char *name);
+/* Copies the name last learnt for addr into buf; false when none. */
+bool fa_names_get(struct fa_names *names, const struct fa_addr *addr, char *buf, size_t len);
+
+#endif
