@@ -24,6 +24,9 @@ struct fa_sink_ops {
 struct fa_sink {
 	const struct fa_sink_ops *ops;
 	void *priv;
+	/* What the last failed write/flush/close was, naming the output
+	 * ("out.json: No space left on device"); "" when nothing failed. */
+	char errmsg[256];
 };
 
 /* JSON Lines to `path` ("-" = stdout). errbuf gets a message on failure. */
@@ -38,6 +41,9 @@ int fa_sink_write_stats(struct fa_sink *s, const struct fa_stats_record *r);
 int fa_sink_flush(struct fa_sink *s);
 /* Closes and frees; NULL-safe; clears *s. Returns the close status. */
 int fa_sink_close(struct fa_sink **s);
+/* As fa_sink_close, and copies the failure message (s->errmsg) to errbuf
+ * ("" on success), since a disk-full error often shows only at close. */
+int fa_sink_close_msg(struct fa_sink **s, char *errbuf, size_t errlen);
 
 /* Formats a flow record as one JSON line (with the newline) into w; used by
  * the JSON sink and by tests. */
