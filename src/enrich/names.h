@@ -28,6 +28,16 @@ typedef bool (*fa_dns_answer_fn)(const char *name, const struct fa_addr *addr, u
  * (FA_ERR_FORMAT) when the message is not a well-formed DNS response.
  * Compression pointers are followed with loop protection. */
 int fa_dns_answers(const uint8_t *msg, size_t len, fa_dns_answer_fn fn, void *ctx);
+/* The same for a DNS-over-TCP payload (RFC 1035 4.2.2): one or more messages,
+ * each after its two-byte length. A message cut by the end of the payload
+ * still yields its complete leading answers. Returns the total reported, or
+ * FA_ERR_FORMAT when not even the first message could be read.
+ *
+ * Details both share: with qdcount == 0 (mDNS announcements) each answer's
+ * own name is reported; a name containing a NUL byte is malformed; when the
+ * answer section turns out malformed after some answers were reported, those
+ * (complete) answers stand and their count is returned. */
+int fa_dns_answers_tcp(const uint8_t *payload, size_t len, fa_dns_answer_fn fn, void *ctx);
 
 struct fa_names;
 
