@@ -1,2 +1,418 @@
-/* main.c - placeholder until the CLI lands. */
-int main(void) { return 0; }
+/* main.c - flowaudit's command line: parses options, wires the engine, and
+ * is the only place that decides the exit status.
+ *
+ * Exit status follows diff and grep: 0 success, 1 policy violations found
+ * (reserved for the policy tools), 2 bad usage or unreadable input. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fa_error.h"
+#include "engine/engine.h"
+
+#define EXIT_USAGE 2
+#define MAX_LIST 64
+
+#ifndef FLOWAUDIT_VERSION
+#define FLOWAUDIT_VERSION "0.0.0"
+#endif
+
+struct list {
+	const char *v[MAX_LIST];
+	size_t n;
+};
+
+struct cli {
+	struct fa_engine_opts eo;
+	struct list inputs, geoip, sigs;
+	bool no_signatures;
+	bool quiet;
+	bool no_progress;
+	char *bpf; /* joined from the trailing arguments */
+	char *sig_paths[MAX_LIST];
+	size_t nsig_paths;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: flowaudit -r FILE [-r FILE ...] [options] [expression]\n"
+		"       flowaudit policy ... | learn ...   (policy tools: not in this version)\n"
+		"\n"
+		"Reads captures, follows every flow, names its application with nDPI and\n"
+		"writes one JSON record per flow. The expression is a BPF filter, as in tcpdump.\n"
+		"\n"
+		"Input:\n"
+		"  -r FILE                read a pcap or pcapng file; '-' reads standard input;\n"
+		"                         repeat to read several files in order\n"
+		"  -F FILE                read the filter expression from FILE\n"
+		"Output:\n"
+		"  -j, --json FILE        write JSON Lines to FILE ('-' = standard output)\n"
+		"  -q, --quiet            no summary and no progress bar\n"
+		"      --no-progress      no progress bar (shown only on a terminal)\n"
+		"Flows:\n"
+		"      --max-flows N      flows tracked at once (default 1000000); the oldest\n"
+		"                         idle flow is ended as \"evicted\" when full\n"
+		"      --tcp-timeout S    idle timeouts in seconds (defaults: TCP 300,\n"
+		"      --udp-timeout S      UDP 60, ICMP 30, other protocols 60)\n"
+		"      --icmp-timeout S\n"
+		"      --other-timeout S\n"
+		"      --linger S         wait after FIN both ways or RST (default 2)\n"
+		"Detection:\n"
+		"      --signatures FILE  nDPI protocol file (repeatable); replaces the bundled\n"
+		"                         signatures\n"
+		"      --no-signatures    load no custom signatures\n"
+		"      --dpi-packets-tcp N  give up detection after N packets (default 80)\n"
+		"      --dpi-packets-udp N  (default 24; also used for other protocols)\n"
+		"      --no-guess         report \"Unknown\" instead of guessing from ports\n"
+		"Enrichment:\n"
+		"      --geoip FILE       MaxMind DB file (Country, City or ASN); repeatable\n"
+		"Performance:\n"
+		"      --threads N        worker threads (default: one per CPU; 1 = no threads)\n"
+		"\n"
+		"  -h, --help             this help\n"
+		"  -V, --version          version and library versions\n"
+		"\n"
+		"Exit status: 0 success, 2 bad usage or unreadable input.\n"
+		"See flowaudit(1) and docs/json.md.\n");
+}
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "flowaudit: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'flowaudit --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (!s || !*s || *s == '-')
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool list_add(struct list *l, const char *v)
+{
+	if (l->n >= MAX_LIST)
+		return false;
+	l->v[l->n++] = v;
+	return true;
+}
+
+static char *read_filter_file(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return NULL;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	size_t n;
+	while (buf && (n = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	fclose(fp);
+	if (buf) {
+		buf[len] = '\0';
+		/* '#' starts a comment to the end of the line, as in tcpdump -F. */
+		for (char *p = buf; *p; p++) {
+			if (*p == '#')
+				while (*p && *p != '\n')
+					*p++ = ' ';
+			if (*p == '\n')
+				*p = ' ';
+		}
+	}
+	return buf;
+}
+
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	size_t off = 0;
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (i)
+			s[off++] = ' ';
+		memcpy(s + off, argv[i], n);
+		off += n;
+	}
+	s[off] = '\0';
+	return s;
+}
+
+/* The bundled signatures: next to an installed binary
+ * (PREFIX/share/flowaudit/signatures), else in the source tree it was
+ * built from. Every *.protos file there is loaded, in name order. */
+static void find_bundled_signatures(struct cli *c)
+{
+	const char *dirs[3] = {NULL, NULL, NULL};
+	char exe[PATH_MAX], installed[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(installed, sizeof(installed), "%s/../share/flowaudit/signatures", exe);
+			dirs[0] = installed;
+		}
+	}
+#ifdef FLOWAUDIT_SRC_SIGDIR
+	dirs[1] = FLOWAUDIT_SRC_SIGDIR;
+#endif
+	for (size_t d = 0; d < 2; d++) {
+		struct dirent **ents;
+		if (!dirs[d])
+			continue;
+		int cnt = scandir(dirs[d], &ents, NULL, alphasort);
+		if (cnt < 0)
+			continue;
+		for (int i = 0; i < cnt; i++) {
+			const char *name = ents[i]->d_name;
+			size_t len = strlen(name);
+			if (len > 7 && strcmp(name + len - 7, ".protos") == 0 &&
+			    c->nsig_paths < MAX_LIST) {
+				size_t plen = strlen(dirs[d]) + len + 2;
+				char *p = malloc(plen);
+				if (p) {
+					snprintf(p, plen, "%s/%s", dirs[d], name);
+					c->sig_paths[c->nsig_paths++] = p;
+					list_add(&c->sigs, p);
+				}
+			}
+			free(ents[i]);
+		}
+		free(ents);
+		if (c->nsig_paths)
+			return;
+	}
+}
+
+enum {
+	OPT_MAX_FLOWS = 256,
+	OPT_TCP_TO,
+	OPT_UDP_TO,
+	OPT_ICMP_TO,
+	OPT_OTHER_TO,
+	OPT_LINGER,
+	OPT_SIGS,
+	OPT_NO_SIGS,
+	OPT_DPI_TCP,
+	OPT_DPI_UDP,
+	OPT_NO_GUESS,
+	OPT_GEOIP,
+	OPT_THREADS,
+	OPT_NO_PROGRESS
+};
+
+static const struct option long_opts[] = {
+	{"json", required_argument, NULL, 'j'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+	{"tcp-timeout", required_argument, NULL, OPT_TCP_TO},
+	{"udp-timeout", required_argument, NULL, OPT_UDP_TO},
+	{"icmp-timeout", required_argument, NULL, OPT_ICMP_TO},
+	{"other-timeout", required_argument, NULL, OPT_OTHER_TO},
+	{"linger", required_argument, NULL, OPT_LINGER},
+	{"signatures", required_argument, NULL, OPT_SIGS},
+	{"no-signatures", no_argument, NULL, OPT_NO_SIGS},
+	{"dpi-packets-tcp", required_argument, NULL, OPT_DPI_TCP},
+	{"dpi-packets-udp", required_argument, NULL, OPT_DPI_UDP},
+	{"no-guess", no_argument, NULL, OPT_NO_GUESS},
+	{"geoip", required_argument, NULL, OPT_GEOIP},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static void version(void)
+{
+	printf("flowaudit %s\n", FLOWAUDIT_VERSION);
+	printf("built with nDPI 4.2 API, libpcap, libmaxminddb\n");
+}
+
+static int set_timeout(const char *arg, const char *name, uint64_t *out)
+{
+	uint64_t v;
+	if (!parse_u64(arg, 1, 7ULL * 24 * 3600, &v))
+		return usage_error("%s takes a whole number of seconds from 1 to 604800", name);
+	*out = v * 1000000ULL;
+	return 0;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_args(struct cli *c, int argc, char **argv)
+{
+	uint64_t v;
+	const char *filter_file = NULL;
+	int opt;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+r:F:j:qhV", long_opts, NULL)) != -1) {
+		int rc = 0;
+		switch (opt) {
+		case 'r':
+			if (!list_add(&c->inputs, optarg))
+				return usage_error("too many -r files (at most %d)", MAX_LIST);
+			break;
+		case 'F': filter_file = optarg; break;
+		case 'j': c->eo.json_path = optarg; break;
+		case 'q': c->quiet = true; break;
+		case OPT_NO_PROGRESS: c->no_progress = true; break;
+		case OPT_MAX_FLOWS:
+			if (!parse_u64(optarg, 1, 100000000, &v))
+				return usage_error("--max-flows takes a number from 1 to 100000000, not '%s'",
+						   optarg);
+			c->eo.max_flows = (uint32_t)v;
+			break;
+		case OPT_TCP_TO: rc = set_timeout(optarg, "--tcp-timeout", &c->eo.tcp_timeout_us); break;
+		case OPT_UDP_TO: rc = set_timeout(optarg, "--udp-timeout", &c->eo.udp_timeout_us); break;
+		case OPT_ICMP_TO: rc = set_timeout(optarg, "--icmp-timeout", &c->eo.icmp_timeout_us); break;
+		case OPT_OTHER_TO:
+			rc = set_timeout(optarg, "--other-timeout", &c->eo.other_timeout_us);
+			break;
+		case OPT_LINGER: rc = set_timeout(optarg, "--linger", &c->eo.linger_us); break;
+		case OPT_SIGS:
+			if (!list_add(&c->sigs, optarg))
+				return usage_error("too many --signatures files (at most %d)", MAX_LIST);
+			break;
+		case OPT_NO_SIGS: c->no_signatures = true; break;
+		case OPT_DPI_TCP:
+			if (!parse_u64(optarg, 1, 10000, &v))
+				return usage_error("--dpi-packets-tcp takes a number from 1 to 10000, not '%s'",
+						   optarg);
+			c->eo.dpi.max_pkts_tcp = (uint32_t)v;
+			break;
+		case OPT_DPI_UDP:
+			if (!parse_u64(optarg, 1, 10000, &v))
+				return usage_error("--dpi-packets-udp takes a number from 1 to 10000, not '%s'",
+						   optarg);
+			c->eo.dpi.max_pkts_udp = c->eo.dpi.max_pkts_other = (uint32_t)v;
+			break;
+		case OPT_NO_GUESS: c->eo.dpi.no_guess = true; break;
+		case OPT_GEOIP:
+			if (!list_add(&c->geoip, optarg))
+				return usage_error("too many --geoip files (at most %d)", MAX_LIST);
+			break;
+		case OPT_THREADS:
+			if (!parse_u64(optarg, 1, 8, &v))
+				return usage_error("--threads takes a number from 1 to 8, not '%s'", optarg);
+			c->eo.workers = (unsigned)v;
+			break;
+		case 'h': usage(stdout); return 0;
+		case 'V': version(); return 0;
+		case '?':
+			if (optopt)
+				return usage_error("option -%c is unknown or needs an argument", optopt);
+			return usage_error("option '%s' is unknown or needs an argument",
+					   argv[optind - 1]);
+		}
+		if (rc)
+			return rc;
+	}
+	if (!c->inputs.n)
+		return usage_error("nothing to read: give at least one -r FILE");
+	if (filter_file) {
+		if (optind < argc)
+			return usage_error("give the filter either with -F or as arguments, not both");
+		c->bpf = read_filter_file(filter_file);
+		if (!c->bpf)
+			return usage_error("cannot read filter file '%s'", filter_file);
+	} else if (optind < argc) {
+		c->bpf = join_args(argc - optind, argv + optind);
+		if (!c->bpf)
+			return usage_error("out of memory");
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	memset(&c, 0, sizeof(c));
+
+	if (argc > 1 && (strcmp(argv[1], "policy") == 0 || strcmp(argv[1], "learn") == 0)) {
+		fprintf(stderr, "flowaudit: '%s' is not available in this version\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	int rc = parse_args(&c, argc, argv);
+	if (rc >= 0)
+		goto out;
+
+	if (!c.no_signatures && !c.sigs.n)
+		find_bundled_signatures(&c);
+	c.eo.inputs = c.inputs.v;
+	c.eo.ninputs = c.inputs.n;
+	c.eo.bpf = c.bpf;
+	c.eo.geoip = c.geoip.v;
+	c.eo.ngeoip = c.geoip.n;
+	c.eo.dpi.signature_files = c.no_signatures ? NULL : c.sigs.v;
+	c.eo.dpi.nsignature_files = c.no_signatures ? 0 : c.sigs.n;
+	c.eo.notice_fp = stderr;
+	bool json_on_stdout = c.eo.json_path && strcmp(c.eo.json_path, "-") == 0;
+	c.eo.summary_fp = c.quiet ? NULL : (json_on_stdout ? stderr : stdout);
+	c.eo.progress = !c.quiet && !c.no_progress;
+	c.eo.stop = &stop_requested;
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	char err[1024] = "";
+	struct fa_engine_result res;
+	int erc = fa_engine_run(&c.eo, &res, err, sizeof(err));
+	if (erc < 0) {
+		fprintf(stderr, "flowaudit: %s\n", err[0] ? err : fa_strerror(erc));
+		rc = EXIT_USAGE;
+	} else {
+		rc = res.input_errors ? EXIT_USAGE : 0;
+	}
+out:
+	for (size_t i = 0; i < c.nsig_paths; i++)
+		free(c.sig_paths[i]);
+	free(c.bpf);
+	return rc;
+}

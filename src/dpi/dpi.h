@@ -24,20 +24,26 @@ struct fa_dpi_opts {
 	bool no_guess;          /* give up with "Unknown" instead of guessing by port */
 };
 
+struct fa_dpi;
+struct fa_dpi_flow;
+
+/* Kept per flow, so kept small: protocol ids, names resolved on output. */
 struct fa_dpi_result {
-	char app[FA_DPI_NAME_MAX];      /* ndpi_protocol2name: "TLS.Microsoft" */
-	char master[FA_DPI_NAME_MAX];   /* "TLS" or "" */
-	char proto[FA_DPI_NAME_MAX];    /* "Microsoft", or the only name */
-	char category[FA_DPI_NAME_MAX]; /* "Cloud" */
-	char *hostname;                 /* malloc'd, or NULL */
-	uint64_t risks;                 /* bit n set = nDPI risk n */
-	uint16_t master_id, app_id;
-	bool guessed;                   /* decided by ndpi_detection_giveup guessing */
+	char *hostname;      /* malloc'd, or NULL */
+	uint64_t risks;      /* bit n set = nDPI risk n */
+	uint16_t master_id, app_id, category_id;
+	bool guessed;        /* decided by ndpi_detection_giveup guessing */
 	bool done;
 };
 
-struct fa_dpi;
-struct fa_dpi_flow;
+/* The names of a result, as nDPI spells them. */
+struct fa_dpi_names {
+	char app[FA_DPI_NAME_MAX];      /* ndpi_protocol2name: "TLS.Microsoft" */
+	char master[FA_DPI_NAME_MAX];   /* "TLS", or "" when there is no master */
+	char proto[FA_DPI_NAME_MAX];    /* "Microsoft", or the only name */
+	char category[FA_DPI_NAME_MAX]; /* "Cloud" */
+};
+void fa_dpi_names(struct fa_dpi *dpi, const struct fa_dpi_result *res, struct fa_dpi_names *out);
 
 /* errbuf receives a message naming the file or call that failed. */
 int fa_dpi_new(struct fa_dpi **out, const struct fa_dpi_opts *opts, char *errbuf, size_t errlen);

@@ -1,0 +1,44 @@
+/* capture.h - where frames come from: a capture file (pcap or pcapng, or
+ * "-" for standard input) read with libpcap, optionally filtered by a BPF
+ * expression. One struct fa_capture is one open source; the engine reads
+ * several files one after another.
+ *
+ * Setup errors are written to a caller-supplied buffer (there is no handle
+ * yet); read errors are kept in the handle (fa_capture_error). */
+#ifndef FA_CAPTURE_H
+#define FA_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fa_frame {
+	uint64_t ts_us;
+	uint32_t caplen;   /* bytes captured (available at data) */
+	uint32_t wire_len; /* length on the wire */
+	const uint8_t *data; /* valid until the next fa_capture_next call */
+};
+
+struct fa_capture;
+
+/* Opens a capture file; bpf may be NULL or "" for no filter. */
+int fa_capture_open_file(struct fa_capture **out, const char *path, const char *bpf, char *errbuf,
+			 size_t errlen);
+void fa_capture_close(struct fa_capture **cap);
+
+/* 1: a frame in *f; 0: end of input; negative: a read error, message in
+ * fa_capture_error() (e.g. a file cut mid-record). Frames before the error
+ * have been delivered. */
+int fa_capture_next(struct fa_capture *cap, struct fa_frame *f);
+
+int fa_capture_linktype(const struct fa_capture *cap);       /* DLT_ value */
+const char *fa_capture_linktype_name(const struct fa_capture *cap);
+const char *fa_capture_name(const struct fa_capture *cap);
+const char *fa_capture_error(const struct fa_capture *cap);
+uint32_t fa_capture_snaplen(const struct fa_capture *cap);
+
+/* Bytes read so far and the file size, for a progress bar; false when the
+ * size is unknown (a pipe). */
+bool fa_capture_progress(const struct fa_capture *cap, uint64_t *done, uint64_t *total);
+
+#endif

@@ -1,0 +1,131 @@
+/* source_pcap_file.c - capture files (pcap, pcapng, stdin) through libpcap. */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/fa_error.h"
+
+struct fa_capture {
+	pcap_t *pcap;
+	char *name;
+	uint64_t size; /* 0 when unknown */
+	char err[PCAP_ERRBUF_SIZE + 256];
+};
+
+int fa_capture_open_file(struct fa_capture **out, const char *path, const char *bpf, char *errbuf,
+			 size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	*out = NULL;
+	struct fa_capture *c = calloc(1, sizeof(*c));
+	if (!c || !(c->name = strdup(path))) {
+		snprintf(errbuf, errlen, "%s: out of memory", path);
+		free(c);
+		return FA_ERR_NOMEM;
+	}
+	/* Microsecond timestamps whatever the file holds (nanosecond pcap,
+	 * pcapng with any resolution): libpcap converts. */
+	c->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (!c->pcap) {
+		snprintf(errbuf, errlen, "%s: %s", path, perr);
+		fa_capture_close(&c);
+		return FA_ERR_CAPTURE;
+	}
+	struct stat st;
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		c->size = (uint64_t)st.st_size;
+
+	if (bpf && *bpf) {
+		struct bpf_program prog;
+		if (pcap_compile(c->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+			snprintf(errbuf, errlen, "invalid filter expression '%s': %s", bpf,
+				 pcap_geterr(c->pcap));
+			fa_capture_close(&c);
+			return FA_ERR_USAGE;
+		}
+		int rc = pcap_setfilter(c->pcap, &prog);
+		pcap_freecode(&prog);
+		if (rc != 0) {
+			snprintf(errbuf, errlen, "%s: cannot set filter: %s", path, pcap_geterr(c->pcap));
+			fa_capture_close(&c);
+			return FA_ERR_CAPTURE;
+		}
+	}
+	*out = c;
+	return FA_OK;
+}
+
+void fa_capture_close(struct fa_capture **cap)
+{
+	if (!cap || !*cap)
+		return;
+	if ((*cap)->pcap)
+		pcap_close((*cap)->pcap);
+	free((*cap)->name);
+	free(*cap);
+	*cap = NULL;
+}
+
+int fa_capture_next(struct fa_capture *cap, struct fa_frame *f)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc = pcap_next_ex(cap->pcap, &h, &data);
+	if (rc == 1) {
+		f->ts_us = (uint64_t)h->ts.tv_sec * 1000000ULL + (uint64_t)h->ts.tv_usec;
+		f->caplen = h->caplen;
+		f->wire_len = h->len;
+		f->data = data;
+		return 1;
+	}
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	snprintf(cap->err, sizeof(cap->err), "%s: %s", cap->name, pcap_geterr(cap->pcap));
+	return FA_ERR_CAPTURE;
+}
+
+int fa_capture_linktype(const struct fa_capture *cap)
+{
+	return pcap_datalink(cap->pcap);
+}
+
+const char *fa_capture_linktype_name(const struct fa_capture *cap)
+{
+	const char *n = pcap_datalink_val_to_name(pcap_datalink(cap->pcap));
+	return n ? n : "unknown";
+}
+
+const char *fa_capture_name(const struct fa_capture *cap)
+{
+	return cap->name;
+}
+
+const char *fa_capture_error(const struct fa_capture *cap)
+{
+	return cap->err[0] ? cap->err : "no error";
+}
+
+uint32_t fa_capture_snaplen(const struct fa_capture *cap)
+{
+	return (uint32_t)pcap_snapshot(cap->pcap);
+}
+
+bool fa_capture_progress(const struct fa_capture *cap, uint64_t *done, uint64_t *total)
+{
+	if (!cap->size)
+		return false;
+	FILE *fp = pcap_file(cap->pcap);
+	if (!fp)
+		return false;
+	off_t pos = ftello(fp);
+	if (pos < 0)
+		return false;
+	*done = (uint64_t)pos;
+	*total = cap->size;
+	return true;
+}

@@ -1,0 +1,293 @@
+/* engine.c - the capture thread: read, decode, learn names, dispatch. */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "common/fa_error.h"
+#include "common/fa_time.h"
+#include "decode/decode.h"
+#include "enrich/geo.h"
+#include "enrich/names.h"
+#include "output/sink.h"
+#include "progress.h"
+#include "worker.h"
+
+#define MAX_WORKERS 8
+#define TICK_US (1 * FA_USEC_PER_SEC) /* expiry tick to idle workers, packet time */
+#define NAMES_CAPACITY 65536
+
+struct engine {
+	const struct fa_engine_opts *o;
+	struct fa_decoder *dec;
+	struct fa_shared sh;
+	struct fa_worker *workers[MAX_WORKERS];
+	unsigned nworkers;
+	bool threaded;
+	uint64_t now_us, last_tick_us;
+	uint64_t frames, bytes;
+	struct fa_progress prog;
+};
+
+static unsigned default_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
+}
+
+static bool learn_name(const char *name, const struct fa_addr *addr, uint32_t ttl, void *ctx)
+{
+	(void)ttl;
+	fa_names_put(ctx, addr, name);
+	return true;
+}
+
+/* DNS answers are learnt here, in packet order, before the packets that
+ * follow them reach any worker: a flow's dst_name then never depends on
+ * which worker ran first. */
+static void learn_dns(struct engine *e, const struct fa_pkt *p)
+{
+	if (!p->payload_len || p->icmp_error)
+		return;
+	if (p->l4proto == FA_L4_UDP && (p->sport == 53 || p->sport == 5353))
+		fa_dns_answers(p->payload, p->payload_len, learn_name, e->sh.names);
+	else if (p->l4proto == FA_L4_TCP && p->sport == 53)
+		fa_dns_answers_tcp(p->payload, p->payload_len, learn_name, e->sh.names);
+}
+
+static void dispatch(struct engine *e, const struct fa_pkt *p)
+{
+	if (!e->threaded) {
+		fa_worker_packet(e->workers[0], p);
+		return;
+	}
+	unsigned i = fa_flow_hash_pkt(p) % e->nworkers;
+	fa_worker_post_packet(e->workers[i], p);
+	/* Workers that see no packets still need time to pass for expiry. */
+	if (e->now_us >= e->last_tick_us + TICK_US) {
+		e->last_tick_us = e->now_us;
+		for (unsigned k = 0; k < e->nworkers; k++) {
+			if (k != i)
+				fa_worker_post_tick(e->workers[k], e->now_us);
+		}
+	}
+}
+
+static void read_input(struct engine *e, struct fa_capture *cap)
+{
+	const struct fa_engine_opts *o = e->o;
+	int link = fa_capture_linktype(cap);
+	struct fa_frame fr;
+	struct fa_pkt pkt;
+	int rc;
+
+	if (!fa_decode_linktype_supported(link))
+		fprintf(o->notice_fp,
+			"flowaudit: %s: link type %s (%d) is not decoded; its frames are counted "
+			"as decode errors\n",
+			fa_capture_name(cap), fa_capture_linktype_name(cap), link);
+	fa_progress_begin(&e->prog, fa_capture_name(cap));
+	while ((rc = fa_capture_next(cap, &fr)) == 1) {
+		e->frames++;
+		e->bytes += fr.wire_len;
+		if (fr.ts_us > e->now_us)
+			e->now_us = fr.ts_us;
+		if (fa_decode(e->dec, link, fr.data, fr.caplen, fr.wire_len, fr.ts_us, &pkt) ==
+		    FA_DEC_PACKET) {
+			learn_dns(e, &pkt);
+			dispatch(e, &pkt);
+		}
+		if ((e->frames & 4095) == 0) {
+			uint64_t done, total;
+			if (fa_capture_progress(cap, &done, &total))
+				fa_progress_update(&e->prog, done, total, e->frames);
+			if (o->stop && *o->stop)
+				break;
+		}
+	}
+	fa_progress_end(&e->prog);
+	if (rc < 0) {
+		fprintf(o->notice_fp,
+			"flowaudit: %s (after %llu frames in all); the rest of this file is skipped\n",
+			fa_capture_error(cap), (unsigned long long)e->frames);
+	}
+}
+
+static int open_outputs(struct engine *e, char *errbuf, size_t errlen)
+{
+	const struct fa_engine_opts *o = e->o;
+	int rc;
+	if (o->json_path) {
+		rc = fa_sink_json_open(&e->sh.sinks[e->sh.nsinks], o->json_path, errbuf, errlen);
+		if (rc < 0)
+			return rc;
+		e->sh.nsinks++;
+	}
+	if (o->summary_fp) {
+		rc = fa_sink_summary_open(&e->sh.sinks[e->sh.nsinks], o->summary_fp);
+		if (rc < 0) {
+			snprintf(errbuf, errlen, "cannot start the summary: %s", fa_strerror(rc));
+			return rc;
+		}
+		e->sh.nsinks++;
+	}
+	return FA_OK;
+}
+
+static int open_enrichment(struct engine *e, char *errbuf, size_t errlen)
+{
+	const struct fa_engine_opts *o = e->o;
+	int rc = fa_geo_open(&e->sh.geo, o->geoip, o->ngeoip, errbuf, errlen);
+	if (rc < 0)
+		return rc;
+	if (!o->ngeoip)
+		fprintf(o->notice_fp, "flowaudit: no --geoip database given; country and AS "
+				      "enrichment is off\n");
+	rc = fa_names_new(&e->sh.names, NAMES_CAPACITY);
+	if (rc < 0)
+		snprintf(errbuf, errlen, "cannot create the name table: %s", fa_strerror(rc));
+	return rc;
+}
+
+static int start_workers(struct engine *e, char *errbuf, size_t errlen)
+{
+	const struct fa_engine_opts *o = e->o;
+	e->nworkers = o->workers ? o->workers : default_workers();
+	if (e->nworkers > MAX_WORKERS)
+		e->nworkers = MAX_WORKERS;
+	e->threaded = e->nworkers > 1;
+	uint32_t max_flows = o->max_flows ? o->max_flows : 1000000;
+	uint32_t per = max_flows / e->nworkers;
+	if (per == 0)
+		per = 1;
+	for (unsigned i = 0; i < e->nworkers; i++) {
+		int rc = fa_worker_new(&e->workers[i], i, &e->sh, o, per, errbuf, errlen);
+		if (rc < 0)
+			return rc;
+		if (e->threaded && (rc = fa_worker_start(e->workers[i])) < 0) {
+			snprintf(errbuf, errlen, "cannot start worker %u: %s", i, fa_strerror(rc));
+			return rc;
+		}
+	}
+	return FA_OK;
+}
+
+static void write_stats(struct engine *e)
+{
+	const struct fa_decode_stats *ds = fa_decoder_stats(e->dec);
+	struct fa_stats_record st;
+	struct fa_stat_kv errs[FA_DR__COUNT];
+	memset(&st, 0, sizeof(st));
+
+	st.ts_us = e->now_us;
+	st.packets = e->frames;
+	st.bytes = e->bytes;
+	st.ip_packets = ds->packets;
+	st.not_ip = ds->not_ip;
+	st.fragments = ds->fragments;
+	st.reassembled = ds->reassembled;
+	for (int r = 1; r < FA_DR__COUNT; r++) {
+		if (!ds->errors[r])
+			continue;
+		errs[st.ndecode_errors].name = fa_dec_reason_name((enum fa_dec_reason)r);
+		errs[st.ndecode_errors].value = ds->errors[r];
+		st.ndecode_errors++;
+		st.decode_errors_total += ds->errors[r];
+	}
+	st.decode_errors = errs;
+	for (unsigned i = 0; i < e->nworkers; i++) {
+		struct fa_flowtab_stats fs;
+		fa_worker_flow_stats(e->workers[i], &fs);
+		st.flows_active += fs.active;
+		st.evicted += fs.ended[FA_END_EVICTED];
+		st.icmp_errors_unmatched += fs.icmp_errors_unmatched;
+	}
+	st.flows = e->sh.flows_written;
+	for (size_t i = 0; i < e->sh.nsinks; i++)
+		fa_sink_write_stats(e->sh.sinks[i], &st);
+}
+
+static void engine_cleanup(struct engine *e)
+{
+	for (unsigned i = 0; i < e->nworkers; i++) {
+		if (e->workers[i])
+			fa_worker_join(e->workers[i]);
+		fa_worker_free(&e->workers[i]);
+	}
+	for (size_t i = 0; i < e->sh.nsinks; i++)
+		fa_sink_close(&e->sh.sinks[i]);
+	fa_names_free(&e->sh.names);
+	fa_geo_close(&e->sh.geo);
+	fa_decoder_free(&e->dec);
+	pthread_mutex_destroy(&e->sh.out_lock);
+}
+
+int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, char *errbuf,
+		  size_t errlen)
+{
+	struct engine e;
+	memset(&e, 0, sizeof(e));
+	memset(res, 0, sizeof(*res));
+	e.o = o;
+	pthread_mutex_init(&e.sh.out_lock, NULL);
+	fa_progress_init(&e.prog, o->notice_fp, o->progress);
+
+	int rc = fa_decoder_new(&e.dec, NULL);
+	if (rc < 0) {
+		snprintf(errbuf, errlen, "cannot create the decoder: %s", fa_strerror(rc));
+		goto out;
+	}
+	if ((rc = open_enrichment(&e, errbuf, errlen)) < 0 ||
+	    (rc = open_outputs(&e, errbuf, errlen)) < 0 ||
+	    (rc = start_workers(&e, errbuf, errlen)) < 0)
+		goto out;
+
+	/* Inputs are opened one at a time, so a bad file costs only itself;
+	 * a bad filter is a usage error and stops before anything is read. */
+	for (size_t i = 0; i < o->ninputs && !(o->stop && *o->stop); i++) {
+		struct fa_capture *cap;
+		char cerr[512];
+		rc = fa_capture_open_file(&cap, o->inputs[i], o->bpf, cerr, sizeof(cerr));
+		if (rc == FA_ERR_USAGE) {
+			snprintf(errbuf, errlen, "%s", cerr);
+			goto out;
+		}
+		if (rc < 0) {
+			fprintf(o->notice_fp, "flowaudit: %s\n", cerr);
+			res->input_errors++;
+			continue;
+		}
+		read_input(&e, cap);
+		if (fa_capture_error(cap) && strcmp(fa_capture_error(cap), "no error") != 0)
+			res->input_errors++;
+		fa_capture_close(&cap);
+	}
+	rc = FA_OK;
+
+	/* End of input: every worker ends its flows as "eof". */
+	for (unsigned i = 0; i < e.nworkers; i++) {
+		if (e.threaded)
+			fa_worker_join(e.workers[i]);
+		else
+			fa_worker_finish(e.workers[i]);
+	}
+	write_stats(&e);
+	for (size_t i = 0; i < e.sh.nsinks; i++) {
+		int crc = fa_sink_close(&e.sh.sinks[i]);
+		if (crc < 0 && !e.sh.write_error)
+			e.sh.write_error = crc;
+	}
+	if (e.sh.write_error) {
+		snprintf(errbuf, errlen, "writing output failed: %s", fa_strerror(e.sh.write_error));
+		rc = e.sh.write_error;
+	}
+	res->frames = e.frames;
+	res->flows = e.sh.flows_written;
+out:
+	engine_cleanup(&e);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/* engine.h - wires the pipeline: capture -> decode -> (ring) -> workers
+ * running flow -> dpi -> enrich -> output.
+ *
+ * The capture thread reads frames, decodes them (the decoder owns fragment
+ * reassembly), learns names from DNS answers, and hands each packet to the
+ * worker chosen by the flow's symmetric hash, so both directions of a flow
+ * meet in one worker's table. Workers own their flow table, nDPI module and
+ * GeoIP cache; they share only the name table (read-mostly) and the sinks
+ * (behind one lock). With one worker everything runs in the calling thread. */
+#ifndef FA_ENGINE_H
+#define FA_ENGINE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dpi/dpi.h"
+
+struct fa_engine_opts {
+	const char *const *inputs; /* capture files, read in order; "-" = stdin */
+	size_t ninputs;
+	const char *bpf;           /* NULL = no filter */
+
+	const char *json_path;     /* JSON Lines output; NULL = none, "-" = stdout */
+	FILE *summary_fp;          /* human summary at the end; NULL = none */
+	FILE *notice_fp;           /* notices and warnings (stderr); never NULL */
+	bool progress;             /* progress bar on notice_fp */
+
+	unsigned workers;          /* 0 = one per online CPU, at most 8 */
+	uint32_t max_flows;        /* whole engine; split between workers */
+	uint64_t tcp_timeout_us, udp_timeout_us, icmp_timeout_us, other_timeout_us;
+	uint64_t linger_us;
+
+	struct fa_dpi_opts dpi;
+	const char *const *geoip;  /* MaxMind DB files */
+	size_t ngeoip;
+
+	volatile sig_atomic_t *stop; /* set asynchronously to stop early; may be NULL */
+};
+
+struct fa_engine_result {
+	uint64_t frames, flows;
+	unsigned input_errors;     /* inputs that could not be opened or read to the end */
+};
+
+/* Runs the whole job. Returns FA_OK, or a negative enum fa_err with a
+ * message in errbuf when set-up failed (nothing was processed). Input files
+ * that cannot be read are reported on notice_fp and counted in
+ * res->input_errors; the others are still processed. */
+int fa_engine_run(const struct fa_engine_opts *opts, struct fa_engine_result *res, char *errbuf,
+		  size_t errlen);
+
+#endif

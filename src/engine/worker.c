@@ -1,0 +1,321 @@
+/* worker.c - one worker: flow table -> nDPI -> enrichment -> records. */
+#include "worker.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fa_error.h"
+#include "dpi/dpi.h"
+#include "enrich/geo.h"
+#include "enrich/names.h"
+#include "output/sink.h"
+#include "ring.h"
+
+#define RING_BYTES (8u << 20)
+
+enum msg_kind { MSG_PKT = 1, MSG_TICK = 2, MSG_END = 3 };
+
+struct msg_pkt {
+	struct fa_ring_msg hdr;
+	struct fa_pkt pkt;    /* l3 and payload pointers are rebuilt on receipt */
+	uint32_t payload_off; /* payload - l3 */
+	uint32_t pad_;
+	uint8_t l3[];
+};
+
+struct msg_tick {
+	struct fa_ring_msg hdr;
+	uint64_t now_us;
+};
+
+/* Our per-flow data, kept in the flow table's user area. */
+struct flow_ext {
+	struct fa_dpi_flow *dpi; /* nDPI state while detection runs */
+	struct fa_dpi_result res;
+	char *dst_name;
+};
+
+struct fa_worker {
+	unsigned id;
+	struct fa_shared *sh;
+	struct fa_flowtab *tab;
+	struct fa_dpi *dpi;
+	struct fa_geo_cache *geo;
+	struct fa_ring ring;
+	bool ring_ok;
+	pthread_t thread;
+	bool started;
+	uint64_t now_us;
+};
+
+static const char *proto_name(uint8_t proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case FA_L4_TCP: return "tcp";
+	case FA_L4_UDP: return "udp";
+	case FA_L4_ICMP: return "icmp";
+	case FA_L4_ICMPV6: return "icmpv6";
+	case FA_L4_SCTP: return "sctp";
+	}
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+static void fill_geo(struct fa_worker *w, const struct fa_addr *ip, struct fa_geo_info *info,
+		     struct fa_rec_geo *out, bool *has)
+{
+	*has = w->geo && fa_geo_lookup(w->geo, ip, info);
+	if (!*has)
+		return;
+	out->country = info->country[0] ? info->country : NULL;
+	out->asn = info->asn;
+	out->as_org = info->as_org[0] ? info->as_org : NULL;
+}
+
+static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext *x,
+			 enum fa_flow_end why)
+{
+	struct fa_flow_record r;
+	struct fa_dpi_names names;
+	struct fa_geo_info sg, dg;
+	char pbuf[8];
+
+	memset(&r, 0, sizeof(r));
+	fa_dpi_names(w->dpi, &x->res, &names);
+	r.ts_first_us = f->ts_first;
+	r.ts_last_us = f->ts_last;
+	r.proto = proto_name(f->proto, pbuf, sizeof(pbuf));
+	r.nvlan = f->nvlan < FA_REC_MAX_VLANS ? f->nvlan : FA_REC_MAX_VLANS;
+	memcpy(r.vlan, f->vlan, r.nvlan * sizeof(r.vlan[0]));
+	r.src_ip = f->src;
+	r.dst_ip = f->dst;
+	r.src_port = f->sport;
+	r.dst_port = f->dport;
+	r.initiator = fa_initiator_name((enum fa_initiator)f->initiator);
+	r.app = names.app;
+	r.app_master = names.master;
+	r.app_proto = names.proto;
+	r.category = names.category;
+	r.app_guessed = x->res.guessed;
+	r.hostname = x->res.hostname;
+	r.dst_name = x->dst_name;
+	r.nrisks = (unsigned)fa_dpi_risk_names(x->res.risks, r.risks, FA_REC_MAX_RISKS);
+	r.pkts_fwd = f->pkts[FA_DIR_FWD];
+	r.pkts_rev = f->pkts[FA_DIR_REV];
+	r.bytes_fwd = f->bytes[FA_DIR_FWD];
+	r.bytes_rev = f->bytes[FA_DIR_REV];
+	r.icmp_errors = f->icmp_errors;
+	r.end = fa_flow_end_name(why);
+	fill_geo(w, &f->src, &sg, &r.src_geo, &r.has_src_geo);
+	fill_geo(w, &f->dst, &dg, &r.dst_geo, &r.has_dst_geo);
+	r.tunnel = f->tunnel ? fa_tunnel_name((enum fa_tunnel)f->tunnel) : NULL;
+
+	struct fa_shared *sh = w->sh;
+	pthread_mutex_lock(&sh->out_lock);
+	for (size_t i = 0; i < sh->nsinks; i++) {
+		int rc = fa_sink_write_flow(sh->sinks[i], &r);
+		if (rc < 0 && !sh->write_error)
+			sh->write_error = rc;
+	}
+	sh->flows_written++;
+	pthread_mutex_unlock(&sh->out_lock);
+}
+
+static void on_flow_end(struct fa_flow *f, enum fa_flow_end why, void *ctx)
+{
+	struct fa_worker *w = ctx;
+	struct flow_ext *x = fa_flow_user(f);
+	if (x->dpi) {
+		fa_dpi_giveup(w->dpi, x->dpi, &x->res);
+		fa_dpi_flow_free(&x->dpi);
+	} else if (!x->res.done) {
+		fa_dpi_result_unknown(w->dpi, &x->res);
+	}
+	write_record(w, f, x, why);
+	fa_dpi_result_clear(&x->res);
+	free(x->dst_name);
+	x->dst_name = NULL;
+}
+
+int fa_worker_new(struct fa_worker **out, unsigned id, struct fa_shared *sh,
+		  const struct fa_engine_opts *o, uint32_t max_flows, char *errbuf, size_t errlen)
+{
+	*out = NULL;
+	struct fa_worker *w = calloc(1, sizeof(*w));
+	if (!w) {
+		snprintf(errbuf, errlen, "out of memory");
+		return FA_ERR_NOMEM;
+	}
+	w->id = id;
+	w->sh = sh;
+	int rc = fa_dpi_new(&w->dpi, &o->dpi, errbuf, errlen);
+	if (rc < 0)
+		goto fail;
+	struct fa_flowtab_opts fo = {
+		.max_flows = max_flows,
+		.tcp_timeout_us = o->tcp_timeout_us,
+		.udp_timeout_us = o->udp_timeout_us,
+		.icmp_timeout_us = o->icmp_timeout_us,
+		.other_timeout_us = o->other_timeout_us,
+		.linger_us = o->linger_us,
+		.user_size = sizeof(struct flow_ext),
+		.on_end = on_flow_end,
+		.ctx = w,
+	};
+	rc = fa_flowtab_new(&w->tab, &fo);
+	if (rc < 0) {
+		snprintf(errbuf, errlen, "cannot create the flow table: %s", fa_strerror(rc));
+		goto fail;
+	}
+	if (sh->geo && fa_geo_count(sh->geo) > 0) {
+		rc = fa_geo_cache_new(&w->geo, sh->geo, 4096);
+		if (rc < 0) {
+			snprintf(errbuf, errlen, "cannot create the GeoIP cache: %s", fa_strerror(rc));
+			goto fail;
+		}
+	}
+	*out = w;
+	return FA_OK;
+fail:
+	fa_worker_free(&w);
+	return rc;
+}
+
+void fa_worker_free(struct fa_worker **wp)
+{
+	if (!wp || !*wp)
+		return;
+	struct fa_worker *w = *wp;
+	fa_flowtab_free(&w->tab);
+	fa_geo_cache_free(&w->geo);
+	fa_dpi_free(&w->dpi);
+	if (w->ring_ok)
+		fa_ring_destroy(&w->ring);
+	free(w);
+	*wp = NULL;
+}
+
+void fa_worker_packet(struct fa_worker *w, const struct fa_pkt *pkt)
+{
+	if (pkt->ts_us > w->now_us) {
+		w->now_us = pkt->ts_us;
+		fa_flowtab_expire(w->tab, w->now_us);
+	}
+	enum fa_dir dir;
+	bool created;
+	struct fa_flow *f = fa_flowtab_packet(w->tab, pkt, &dir, &created);
+	if (!f)
+		return;
+	struct flow_ext *x = fa_flow_user(f);
+	if (created) {
+		char name[FA_NAME_MAX];
+		if (w->sh->names && fa_names_get(w->sh->names, &f->dst, name, sizeof(name)))
+			x->dst_name = strdup(name);
+		x->dpi = fa_dpi_flow_new(w->dpi);
+	}
+	if (pkt->icmp_error || !x->dpi || !pkt->l3_len)
+		return;
+	if (fa_dpi_packet(w->dpi, x->dpi, f->proto, pkt->l3, pkt->l3_len, pkt->ts_us, &x->res))
+		fa_dpi_flow_free(&x->dpi); /* detection complete: keep the result only */
+}
+
+void fa_worker_tick(struct fa_worker *w, uint64_t now_us)
+{
+	if (now_us > w->now_us) {
+		w->now_us = now_us;
+		fa_flowtab_expire(w->tab, now_us);
+	}
+}
+
+void fa_worker_finish(struct fa_worker *w)
+{
+	fa_flowtab_flush(w->tab, FA_END_EOF);
+}
+
+static void *worker_main(void *arg)
+{
+	struct fa_worker *w = arg;
+	for (;;) {
+		struct fa_ring_msg *m = fa_ring_peek_wait(&w->ring);
+		switch (m->kind) {
+		case MSG_PKT: {
+			struct msg_pkt *mp = (struct msg_pkt *)m;
+			struct fa_pkt pkt = mp->pkt;
+			pkt.l3 = mp->l3;
+			pkt.payload = pkt.payload_len ? mp->l3 + mp->payload_off : NULL;
+			fa_worker_packet(w, &pkt);
+			break;
+		}
+		case MSG_TICK:
+			fa_worker_tick(w, ((struct msg_tick *)m)->now_us);
+			break;
+		case MSG_END:
+			fa_ring_release(&w->ring, m);
+			fa_worker_finish(w);
+			return NULL;
+		}
+		fa_ring_release(&w->ring, m);
+	}
+}
+
+int fa_worker_start(struct fa_worker *w)
+{
+	if (fa_ring_init(&w->ring, RING_BYTES) < 0)
+		return FA_ERR_NOMEM;
+	w->ring_ok = true;
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+		return FA_ERR_THREAD;
+	w->started = true;
+	return FA_OK;
+}
+
+void fa_worker_post_packet(struct fa_worker *w, const struct fa_pkt *pkt)
+{
+	uint32_t l3_len = pkt->l3_len;
+	size_t len = fa_ring_align(sizeof(struct msg_pkt) + l3_len);
+	struct msg_pkt *m = fa_ring_reserve_wait(&w->ring, len);
+	m->hdr.len = (uint32_t)len;
+	m->hdr.kind = MSG_PKT;
+	m->pkt = *pkt;
+	m->pkt.l3 = NULL;
+	m->pkt.payload = NULL;
+	m->payload_off = 0;
+	/* The payload lies inside the IP packet; anything else is not sent. */
+	if (pkt->payload && pkt->payload >= pkt->l3 &&
+	    pkt->payload + pkt->payload_len <= pkt->l3 + l3_len)
+		m->payload_off = (uint32_t)(pkt->payload - pkt->l3);
+	else
+		m->pkt.payload_len = 0;
+	if (l3_len)
+		memcpy(m->l3, pkt->l3, l3_len);
+	fa_ring_commit(&w->ring, len);
+}
+
+void fa_worker_post_tick(struct fa_worker *w, uint64_t now_us)
+{
+	size_t len = sizeof(struct msg_tick);
+	struct msg_tick *m = fa_ring_reserve_wait(&w->ring, len);
+	m->hdr.len = (uint32_t)len;
+	m->hdr.kind = MSG_TICK;
+	m->now_us = now_us;
+	fa_ring_commit(&w->ring, len);
+}
+
+void fa_worker_join(struct fa_worker *w)
+{
+	if (!w->started)
+		return;
+	size_t len = sizeof(struct fa_ring_msg);
+	struct fa_ring_msg *m = fa_ring_reserve_wait(&w->ring, fa_ring_align(len));
+	m->len = (uint32_t)fa_ring_align(len);
+	m->kind = MSG_END;
+	fa_ring_commit(&w->ring, m->len);
+	pthread_join(w->thread, NULL);
+	w->started = false;
+}
+
+void fa_worker_flow_stats(const struct fa_worker *w, struct fa_flowtab_stats *out)
+{
+	fa_flowtab_stats(w->tab, out);
+}
