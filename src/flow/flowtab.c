@@ -111,9 +111,10 @@ int fa_flowtab_new(struct fa_flowtab **out, const struct fa_flowtab_opts *opts)
 	tab->timeout[L_UDP] = opts->udp_timeout_us ? opts->udp_timeout_us : DEFAULT_UDP_TIMEOUT;
 	tab->timeout[L_ICMP] = opts->icmp_timeout_us ? opts->icmp_timeout_us : DEFAULT_ICMP_TIMEOUT;
 	tab->timeout[L_OTHER] =
-		opts->other_timeout_us ? opts->other_timeout_us : DEFAULT_OTHER_TIMEOUT;
+	    opts->other_timeout_us ? opts->other_timeout_us : DEFAULT_OTHER_TIMEOUT;
 	tab->linger = opts->linger_us ? opts->linger_us : DEFAULT_LINGER;
-	tab->node_size = USER_OFFSET + ((opts->user_size + USER_ALIGN - 1) / USER_ALIGN) * USER_ALIGN;
+	tab->node_size =
+	    USER_OFFSET + ((opts->user_size + USER_ALIGN - 1) / USER_ALIGN) * USER_ALIGN;
 	tab->on_end = opts->on_end;
 	tab->ctx = opts->ctx;
 
@@ -305,7 +306,7 @@ void fa_flowtab_stats(const struct fa_flowtab *tab, struct fa_flowtab_stats *out
 /* --- packets --- */
 
 static struct fa_flow *lookup(struct fa_flowtab *tab, const struct fa_flow_key *k, uint32_t hash,
-			      enum fa_dir *dir)
+                              enum fa_dir *dir)
 {
 	for (struct fa_flow *f = tab->buckets[hash & tab->mask]; f; f = f->hnext) {
 		if (f->hash == hash && fa_flow_key_match(f, k, dir))
@@ -317,7 +318,7 @@ static struct fa_flow *lookup(struct fa_flowtab *tab, const struct fa_flow_key *
 /* Who started the flow, judged from its first packet: true when the sender
  * of that packet is the initiator. */
 static bool sender_initiates(const struct fa_pkt *pkt, const struct fa_flow_key *k,
-			     enum fa_initiator *how)
+                             enum fa_initiator *how)
 {
 	uint8_t fl = pkt->tcp_flags;
 	bool s_svc, d_svc;
@@ -344,7 +345,7 @@ static bool sender_initiates(const struct fa_pkt *pkt, const struct fa_flow_key 
 }
 
 static struct fa_flow *create(struct fa_flowtab *tab, const struct fa_pkt *pkt,
-			      const struct fa_flow_key *k, uint32_t hash, enum fa_dir *dir)
+                              const struct fa_flow_key *k, uint32_t hash, enum fa_dir *dir)
 {
 	struct fa_flow *f;
 	struct flow_node *n;
@@ -399,7 +400,7 @@ static struct fa_flow *create(struct fa_flowtab *tab, const struct fa_pkt *pkt,
 
 /* Counts a packet travelling `dir` on f and moves f along its timers. */
 static void account(struct fa_flowtab *tab, struct fa_flow *f, const struct fa_pkt *pkt,
-		    enum fa_dir dir)
+                    enum fa_dir dir)
 {
 	f->pkts[dir]++;
 	f->bytes[dir] += pkt->ip_len;
@@ -416,7 +417,7 @@ static void account(struct fa_flowtab *tab, struct fa_flow *f, const struct fa_p
 		if (pkt->tcp_flags & FA_TCP_RST)
 			f->close_reason = FA_END_RST;
 		else if ((f->tcp_seen[FA_DIR_FWD] & FA_TCP_FIN) &&
-			 (f->tcp_seen[FA_DIR_REV] & FA_TCP_FIN))
+		         (f->tcp_seen[FA_DIR_REV] & FA_TCP_FIN))
 			f->close_reason = FA_END_FIN;
 		else
 			goto live;
@@ -431,7 +432,7 @@ live:
 }
 
 struct fa_flow *fa_flowtab_packet(struct fa_flowtab *tab, const struct fa_pkt *pkt,
-				  enum fa_dir *dirp, bool *createdp)
+                                  enum fa_dir *dirp, bool *createdp)
 {
 	struct fa_flow_key k;
 	struct fa_flow *f;
