@@ -111,7 +111,11 @@ enum fa_dec_result {
 struct fa_pkt {
 	uint64_t ts_us;
 	uint32_t wire_len;      /* frame length on the wire */
-	uint16_t vlan[FA_MAX_VLANS]; /* VLAN ids, outermost first */
+	/* VLAN ids, outermost first. Tags of an Ethernet frame carried inside a
+	 * tunnel (VXLAN, GRE bridging, ERSPAN, MPLS pseudowire) are appended
+	 * after the outer ones; more than FA_MAX_VLANS in all is
+	 * FA_DR_TOO_MANY_VLANS. */
+	uint16_t vlan[FA_MAX_VLANS];
 	uint8_t nvlan;
 	uint8_t tunnel;         /* enum fa_tunnel of the outermost tunnel */
 	uint8_t l4proto;        /* IP protocol / next header of the inner packet */
@@ -142,6 +146,7 @@ struct fa_pkt {
 struct fa_decoder_opts {
 	uint32_t frag_max_datagrams; /* datagrams in reassembly at once; 0 = default 4096 */
 	uint32_t frag_timeout_us;    /* 0 = default 30 s */
+	uint32_t frag_max_bytes;     /* fragment bytes held at once; 0 = default 32 MiB */
 };
 
 struct fa_decoder;
