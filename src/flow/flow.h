@@ -89,16 +89,27 @@ void fa_flowtab_free(struct fa_flowtab **tab);
 /* Finds or creates the flow of a decoded packet, counts it, and returns it
  * with the packet's direction in *dir and *created set for a new flow.
  * An ICMP error is counted on the flow it quotes (icmp_errors and the
- * packet/byte counters of the direction it travels) and never creates a
+ * packet/byte counters of the direction it travels, taken as opposite to
+ * the quoted packet's, back towards its sender) and never creates a
  * flow: NULL when the quoted flow is unknown. NULL when the table is full
  * and nothing could be evicted (cannot happen with max_flows >= 1). */
 struct fa_flow *fa_flowtab_packet(struct fa_flowtab *tab, const struct fa_pkt *pkt,
 				  enum fa_dir *dir, bool *created);
 
-/* Ends flows whose idle timeout or linger has passed at packet time now_us. */
+/* Ends flows whose idle timeout or linger has passed at packet time now_us,
+ * in the order their time ran out. The engine calls it before each packet
+ * batch; packets do not depend on it: fa_flowtab_packet first ends a flow
+ * whose linger or idle timeout has passed at the packet's own timestamp
+ * (the packet then starts a new flow), so batching changes only when on_end
+ * runs, never which packets make up a flow. on_end may therefore also run
+ * inside fa_flowtab_packet (that, or when the table is full: the least
+ * recently used flow ends, as FA_END_EVICTED unless it was already due or
+ * closing, when it ends with its true reason). */
 void fa_flowtab_expire(struct fa_flowtab *tab, uint64_t now_us);
 
-/* Ends every flow with reason `why` (FA_END_EOF at end of input). */
+/* Ends every flow with reason `why` (FA_END_EOF at end of input), oldest
+ * (first created) first. A flow already closing after FIN both ways or an
+ * RST ends with FA_END_FIN / FA_END_RST instead: that is how it ended. */
 void fa_flowtab_flush(struct fa_flowtab *tab, enum fa_flow_end why);
 
 /* Calls fn for every live flow (for snapshots); fn must not end flows. */
