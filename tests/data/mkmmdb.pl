@@ -17,6 +17,7 @@
 #     192.0.2.0/24     64496 "Example Transit"
 #     203.0.113.0/25   64500 "Documentation Net Three"
 #     203.0.113.128/25 64501 a 120-character organisation name
+#     198.51.100.0/24  64502 94 'x', U+00E9 (two bytes in UTF-8), "tail"
 #     2001:db8::/32    64511 "Example Six"
 #   asn4.mmdb     (ip_version 4, GeoLite2-ASN layout)
 #     192.0.2.0/24     64497 "Four Only"
@@ -78,6 +79,9 @@ write_db('asn.mmdb', 6, 'FlowAudit-Test-ASN', [
 	[ '203.0.113.128/25', {
 		autonomous_system_number       => 64501,
 		autonomous_system_organization => $long_org } ],
+	[ '198.51.100.0/24', {
+		autonomous_system_number       => 64502,
+		autonomous_system_organization => ('x' x 94) . "\x{e9}tail" } ],
 	[ '2001:db8::/32', {
 		autonomous_system_number       => 64511,
 		autonomous_system_organization => 'Example Six' } ],
