@@ -22,8 +22,9 @@ struct fa_flow_key {
 /* Fills *k from a decoded packet (the quoted flow for an ICMP error). */
 void fa_flow_key_from_pkt(const struct fa_pkt *pkt, struct fa_flow_key *k);
 
-/* Symmetric hash of a key: the same for a key and its reverse. */
-uint32_t fa_flow_key_hash(const struct fa_flow_key *k);
+/* Symmetric hash of a key: the same for a key and its reverse. The seed
+ * lets each table pick bucket positions an attacker cannot predict. */
+uint32_t fa_flow_key_hash(const struct fa_flow_key *k, uint64_t seed);
 
 /* Whether flow f carries key k, and if so which way k travels on it. */
 bool fa_flow_key_match(const struct fa_flow *f, const struct fa_flow_key *k, enum fa_dir *dir);

@@ -87,7 +87,7 @@ static size_t put_u16(uint8_t *buf, size_t off, uint16_t v)
 	return off + 2;
 }
 
-uint32_t fa_flow_key_hash(const struct fa_flow_key *k)
+uint32_t fa_flow_key_hash(const struct fa_flow_key *k, uint64_t seed)
 {
 	/* Serialised field by field so padding bytes never reach the hash. */
 	uint8_t buf[2 * (16 + 1) + 2 * 2 + 2 + 2 * FA_MAX_VLANS];
@@ -110,7 +110,7 @@ uint32_t fa_flow_key_hash(const struct fa_flow_key *k)
 	for (uint8_t i = 0; i < k->nvlan; i++)
 		off = put_u16(buf, off, k->vlan[i]);
 
-	XXH64_hash_t h = XXH3_64bits(buf, off);
+	XXH64_hash_t h = XXH3_64bits_withSeed(buf, off, seed);
 	return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -119,7 +119,8 @@ uint32_t fa_flow_hash_pkt(const struct fa_pkt *pkt)
 	struct fa_flow_key k;
 
 	fa_flow_key_from_pkt(pkt, &k);
-	return fa_flow_key_hash(&k);
+	/* Unseeded: every worker and every run must agree. */
+	return fa_flow_key_hash(&k, 0);
 }
 
 bool fa_flow_key_match(const struct fa_flow *f, const struct fa_flow_key *k, enum fa_dir *dir)

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "common/fa_error.h"
 #include "common/fa_time.h"
@@ -56,6 +57,7 @@ struct fa_flowtab {
 	struct fa_flow **buckets;
 	uint32_t mask;
 	uint32_t max_flows;
+	uint64_t seed;               /* bucket hash seed, random per table */
 	uint64_t timeout[L_CLOSING]; /* per timeout class */
 	uint64_t linger;
 	size_t node_size;
@@ -124,6 +126,12 @@ int fa_flowtab_new(struct fa_flowtab **out, const struct fa_flowtab_opts *opts)
 	if (!tab->buckets)
 		goto fail;
 	tab->mask = nbuckets - 1;
+	/* A secret seed keeps crafted traffic from piling flows into one
+	 * chain. Bucket positions never decide callback order (the timer and
+	 * creation lists do), so output stays deterministic; without entropy
+	 * the table still works, only predictably. */
+	if (getrandom(&tab->seed, sizeof(tab->seed), GRND_NONBLOCK) != sizeof(tab->seed))
+		tab->seed = 0x9e3779b97f4a7c15ULL;
 	*out = tab;
 	return FA_OK;
 fail:
@@ -445,7 +453,7 @@ struct fa_flow *fa_flowtab_packet(struct fa_flowtab *tab, const struct fa_pkt *p
 	if (!tab || !pkt)
 		return NULL;
 	fa_flow_key_from_pkt(pkt, &k);
-	hash = fa_flow_key_hash(&k);
+	hash = fa_flow_key_hash(&k, tab->seed);
 	f = lookup(tab, &k, hash, &dir);
 	if (f && deadline(tab, f) <= pkt->ts_us) {
 		end_flow(tab, f, due_reason(f));
