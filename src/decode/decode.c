@@ -104,7 +104,11 @@ static enum fa_dec_result decode_link(struct fa_dec_ctx *ctx, int linktype, stru
 	case FA_LINK_NULL: return fa_dec_null(ctx, c, false);
 	case FA_LINK_LOOP: return fa_dec_null(ctx, c, true);
 	case FA_LINK_RAW:
-	case FA_LINK_RAW_ALT: return fa_dec_ip(ctx, c);
+	case FA_LINK_RAW_ALT:
+		/* Without one byte there is no version to say which IP it is. */
+		if (!fa_cur_has(c, 1))
+			return fa_dec_fail(ctx, FA_DR_TRUNC_LINK);
+		return fa_dec_ip(ctx, c);
 	case FA_LINK_IPV4: return fa_dec_ipv4(ctx, c);
 	case FA_LINK_IPV6: return fa_dec_ipv6(ctx, c);
 	default: return fa_dec_fail(ctx, FA_DR_LINKTYPE);
