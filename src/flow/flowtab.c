@@ -7,8 +7,14 @@
  * At most max_flows flows are ever allocated.
  *
  * Timers run on packet time. Each timeout class (TCP, UDP, ICMP/ICMPv6,
- * other) keeps its flows in one list ordered by last packet (a touched flow
- * moves to the tail), so expiry and eviction look only at list heads.
+ * other) keeps its flows in one list ordered by the time each was queued.
+ * A packet only updates ts_last: moving the flow to the tail on every
+ * packet touched three other flows' memory and cost about 30% of the
+ * table's throughput with 100,000 flows. Instead a head that saw packets
+ * since it was queued is re-queued when expiry or eviction reaches it
+ * (at most once per packet, so amortised O(1)); once the head is a flow
+ * untouched since queued, no flow behind it is older, so expiry and
+ * eviction still look only at list heads.
  * Flows that saw FIN both ways or an RST move to a closing list, ordered by
  * the time they closed, and end after the linger.
  *
@@ -45,6 +51,7 @@ enum flow_list_id { L_TCP = 0, L_UDP, L_ICMP, L_OTHER, L_CLOSING, L__COUNT };
 struct flow_node {
 	struct fa_flow flow;
 	struct flow_node *aprev, *anext; /* all live flows, in creation order */
+	uint64_t queued_at;              /* ts_last when put on its timer list */
 };
 
 #define USER_OFFSET (((sizeof(struct flow_node) + USER_ALIGN - 1) / USER_ALIGN) * USER_ALIGN)
@@ -181,6 +188,7 @@ static void list_append(struct fa_flowtab *tab, struct fa_flow *f, enum flow_lis
 	struct flow_list *l = &tab->lists[id];
 
 	f->list = (uint8_t)id;
+	((struct flow_node *)f)->queued_at = f->ts_last;
 	f->lnext = NULL;
 	f->lprev = l->tail;
 	if (l->tail)
@@ -233,16 +241,31 @@ static void end_flow(struct fa_flowtab *tab, struct fa_flow *f, enum fa_flow_end
 	tab->free_flows = f;
 }
 
+/* Re-queues heads of a timeout-class list that saw packets since they were
+ * queued, until the head is the list's least recently used flow. */
+static void settle(struct fa_flowtab *tab, enum flow_list_id id)
+{
+	struct fa_flow *f;
+
+	while ((f = tab->lists[id].head) && f->ts_last > ((struct flow_node *)f)->queued_at) {
+		list_unlink(tab, f);
+		list_append(tab, f, id);
+	}
+}
+
 /* The flow to end first among list heads: smallest key, lowest list on ties. */
-static struct fa_flow *oldest_head(const struct fa_flowtab *tab, bool by_deadline)
+static struct fa_flow *oldest_head(struct fa_flowtab *tab, bool by_deadline)
 {
 	struct fa_flow *best = NULL;
 	uint64_t best_key = 0;
 
 	for (int i = 0; i < L__COUNT; i++) {
-		struct fa_flow *f = tab->lists[i].head;
+		struct fa_flow *f;
 		uint64_t key;
 
+		if (i != L_CLOSING)
+			settle(tab, (enum flow_list_id)i);
+		f = tab->lists[i].head;
 		if (!f)
 			continue;
 		key = by_deadline ? deadline(tab, f) : f->ts_last;
@@ -406,7 +429,8 @@ static struct fa_flow *create(struct fa_flowtab *tab, const struct fa_pkt *pkt,
 	return f;
 }
 
-/* Counts a packet travelling `dir` on f and moves f along its timers. */
+/* Counts a packet travelling `dir` on f; moves f to the closing list on
+ * FIN both ways or RST. */
 static void account(struct fa_flowtab *tab, struct fa_flow *f, const struct fa_pkt *pkt,
                     enum fa_dir dir)
 {
@@ -421,22 +445,17 @@ static void account(struct fa_flowtab *tab, struct fa_flow *f, const struct fa_p
 		f->tcp_seen[dir] |= pkt->tcp_flags;
 	if (f->list == L_CLOSING)
 		return; /* late packets count, but the linger is not extended */
-	if (f->proto == FA_L4_TCP && !pkt->icmp_error) {
-		if (pkt->tcp_flags & FA_TCP_RST)
-			f->close_reason = FA_END_RST;
-		else if ((f->tcp_seen[FA_DIR_FWD] & FA_TCP_FIN) &&
-		         (f->tcp_seen[FA_DIR_REV] & FA_TCP_FIN))
-			f->close_reason = FA_END_FIN;
-		else
-			goto live;
-		f->close_at = sat_add(pkt->ts_us, tab->linger);
-		list_unlink(tab, f);
-		list_append(tab, f, L_CLOSING);
+	if (f->proto != FA_L4_TCP || pkt->icmp_error)
 		return;
-	}
-live:
+	if (pkt->tcp_flags & FA_TCP_RST)
+		f->close_reason = FA_END_RST;
+	else if ((f->tcp_seen[FA_DIR_FWD] & FA_TCP_FIN) && (f->tcp_seen[FA_DIR_REV] & FA_TCP_FIN))
+		f->close_reason = FA_END_FIN;
+	else
+		return;
+	f->close_at = sat_add(pkt->ts_us, tab->linger);
 	list_unlink(tab, f);
-	list_append(tab, f, (enum flow_list_id)f->list);
+	list_append(tab, f, L_CLOSING);
 }
 
 struct fa_flow *fa_flowtab_packet(struct fa_flowtab *tab, const struct fa_pkt *pkt,

@@ -257,6 +257,48 @@ static void test_evict_due_flow_reports_idle(void **state)
 	fa_flowtab_free(&tab);
 }
 
+/* A flow that saw packets since it was queued must not hide an older one
+ * queued behind it, for expiry and for eviction. */
+static void test_touched_head_does_not_hide_older(void **state)
+{
+	(void)state;
+	struct recorder r;
+	struct fa_flowtab_opts o = {.max_flows = 2};
+	struct fa_flowtab *tab = new_tab(&r, &o);
+	struct fa_pkt a = mk(CLI, 1001, SRV, 53, FA_L4_UDP, 0, T0, 60);
+	struct fa_pkt b = mk(CLI, 1002, SRV, 53, FA_L4_UDP, 0, T0 + SEC, 60);
+	struct fa_pkt c = mk(CLI, 1003, SRV, 53, FA_L4_UDP, 0, T0 + 11 * SEC, 60);
+
+	feed(tab, &r, &a, NULL, NULL);
+	feed(tab, &r, &b, NULL, NULL);
+	a.ts_us = T0 + 10 * SEC;
+	feed(tab, &r, &a, NULL, NULL);
+	/* Full: b (last seen at 1 s) goes, not a (10 s). */
+	feed(tab, &r, &c, NULL, NULL);
+	assert_int_equal(r.total, 1);
+	assert_int_equal(r.ev[0].id, 2);
+	assert_int_equal(r.ev[0].why, FA_END_EVICTED);
+	/* a is due at 70 s, c at 71 s; nothing before. */
+	fa_flowtab_expire(tab, T0 + 70 * SEC - 1);
+	assert_int_equal(r.total, 1);
+	fa_flowtab_expire(tab, T0 + 71 * SEC);
+	assert_int_equal(r.total, 3);
+	assert_int_equal(r.ev[1].id, 1);
+	assert_int_equal(r.ev[2].id, 3);
+
+	/* Expiry alone: d queued first but touched, e due first. */
+	struct fa_pkt d = mk(CLI, 2001, SRV, 53, FA_L4_UDP, 0, T0 + 100 * SEC, 60);
+	struct fa_pkt e = mk(CLI, 2002, SRV, 53, FA_L4_UDP, 0, T0 + 101 * SEC, 60);
+	feed(tab, &r, &d, NULL, NULL);
+	feed(tab, &r, &e, NULL, NULL);
+	d.ts_us = T0 + 110 * SEC;
+	feed(tab, &r, &d, NULL, NULL);
+	fa_flowtab_expire(tab, T0 + 161 * SEC);
+	assert_int_equal(r.total, 4);
+	assert_int_equal(r.ev[3].id, 5);
+	fa_flowtab_free(&tab);
+}
+
 static int ptr_cmp(const void *a, const void *b)
 {
 	const void *const *pa = a, *const *pb = b;
@@ -365,6 +407,7 @@ int main(void)
 	    cmocka_unit_test(test_packet_after_idle_starts_new_flow),
 	    cmocka_unit_test(test_evict_lru),
 	    cmocka_unit_test(test_evict_due_flow_reports_idle),
+	    cmocka_unit_test(test_touched_head_does_not_hide_older),
 	    cmocka_unit_test(test_bounded_under_many_flows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
