@@ -18,6 +18,7 @@
 bool fa_ip6_walk(const struct fa_cursor *c, struct fa_ip6_chain *ch)
 {
 	struct fa_cursor w = *c;
+	const size_t base = c->off; /* offsets below are relative to the IPv6 header */
 	uint8_t nh, len;
 	uint16_t offlg;
 	size_t nh_off = 6; /* the fixed header's next-header byte */
@@ -37,7 +38,7 @@ bool fa_ip6_walk(const struct fa_cursor *c, struct fa_ip6_chain *ch)
 			/* AH counts 4-byte units minus 2 (RFC 4302 section 2.2);
 			 * the others 8-byte units beyond the first. */
 			ext_len = nh == IP6_AH ? ((size_t)len + 2) * 4 : ((size_t)len + 1) * 8;
-			nh_off = w.off;
+			nh_off = w.off - base;
 			if (!fa_cur_peek_u8(&w, 0, &nh) || !fa_cur_skip(&w, ext_len))
 				return false;
 			break;
@@ -46,7 +47,7 @@ bool fa_ip6_walk(const struct fa_cursor *c, struct fa_ip6_chain *ch)
 				return false;
 			if (offlg & 0xfff9) {
 				ch->frag = true;
-				ch->frag_hdr_off = w.off;
+				ch->frag_hdr_off = w.off - base;
 				ch->nh_off = nh_off;
 				ch->frag_offset = (uint32_t)(offlg & 0xfff8);
 				ch->frag_more = (offlg & 1) != 0;
@@ -54,19 +55,19 @@ bool fa_ip6_walk(const struct fa_cursor *c, struct fa_ip6_chain *ch)
 				    !fa_cur_peek_be32(&w, 4, &ch->frag_id))
 					return false;
 				fa_cur_skip(&w, IP6_FRAG_HDR_LEN);
-				ch->l4_off = w.off;
+				ch->l4_off = w.off - base;
 				return true;
 			}
 			/* An atomic fragment (offset 0, M clear; RFC 6946) is
 			 * a whole packet: step over its header. */
-			nh_off = w.off;
+			nh_off = w.off - base;
 			if (!fa_cur_peek_u8(&w, 0, &nh))
 				return false;
 			fa_cur_skip(&w, IP6_FRAG_HDR_LEN);
 			break;
 		default:
 			ch->proto = nh;
-			ch->l4_off = w.off;
+			ch->l4_off = w.off - base;
 			return true;
 		}
 	}
