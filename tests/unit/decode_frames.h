@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -422,6 +423,23 @@ static inline size_t fb_min(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
+/* With FA_DECODE_DUMP=<file>, appends "<linktype> <hex>" lines, so the
+ * frames can be read by an independent dissector (tshark, scapy) when the
+ * writer changes. */
+static inline void fb_dump(const struct fb *f, int linktype)
+{
+	const char *path = getenv("FA_DECODE_DUMP");
+	FILE *out;
+
+	if (!path || !(out = fopen(path, "a")))
+		return;
+	fprintf(out, "%d ", linktype);
+	for (size_t i = 0; i < f->len; i++)
+		fprintf(out, "%02x", f->b[i]);
+	fputc('\n', out);
+	fclose(out);
+}
+
 #define FB_EXPECT(cond, L)                                                                         \
 	do {                                                                                       \
 		if (!(cond))                                                                       \
@@ -439,6 +457,7 @@ static inline void fb_check_cuts(const struct fb *f, int linktype)
 	struct fa_pkt full, p;
 	size_t content_end = f->content_end ? f->content_end : f->len;
 
+	fb_dump(f, linktype);
 	assert_int_equal(fa_decoder_new(&dec, NULL), 0);
 	assert_int_equal(fa_decode(dec, linktype, f->b, (uint32_t)f->len, (uint32_t)f->len, 1, &full),
 			 FA_DEC_PACKET);

@@ -101,7 +101,7 @@ static void test_ipv6_extension_headers(void **state)
 		if (exts[i] == 51)
 			fb_ip6_ah(&f, FA_L4_TCP);
 		else
-			fb_ip6_ext(&f, FA_L4_TCP, (uint8_t)i);
+			fb_ip6_ext(&f, FA_L4_TCP, (uint8_t)(i * 2)); /* routing: even length */
 		fb_tcp(&f, 1234, 80, FA_TCP_ACK, 0);
 		fb_fill(&f, 0x47, 7);
 		fb_finish(&f);
