@@ -150,6 +150,9 @@ def main():
     ap.add_argument("--threads", type=int, default=0,
                     help="--threads for the multi-threaded flowaudit run "
                          "(default: flowaudit's own default, one per CPU)")
+    ap.add_argument("--geoip", metavar="FILE", action="append", default=[],
+                    help="MaxMind DB passed to both flowaudit runs (repeatable; "
+                         "default none: GeoIP lookups off)")
     ap.add_argument("--append", metavar="FILE", help="also append the report to FILE")
     a = ap.parse_args()
     if a.rounds < 1:
@@ -170,11 +173,12 @@ def main():
         return 2
 
     mt = ["--threads", str(a.threads)] if a.threads else []
+    geo = [x for path in a.geoip for x in ("--geoip", os.path.abspath(path))]
     tools = [
         ("ndpiReader", [a.ndpireader, "-q", "-i", pcap]),
-        ("flowaudit", [a.flowaudit, "-q"] + mt + ["-r", pcap, "--json", "/dev/null"]),
+        ("flowaudit", [a.flowaudit, "-q"] + mt + geo + ["-r", pcap, "--json", "/dev/null"]),
         ("flowaudit --threads 1",
-         [a.flowaudit, "-q", "--threads", "1", "-r", pcap, "--json", "/dev/null"]),
+         [a.flowaudit, "-q", "--threads", "1"] + geo + ["-r", pcap, "--json", "/dev/null"]),
     ]
     results = {name: [] for name, _ in tools}
     for r in range(a.rounds):
@@ -240,6 +244,8 @@ def main():
     out("")
     for name, cmd in tools:
         shown = " ".join(os.path.basename(c) if c == cmd[0] else c for c in cmd)
+        for path in a.geoip:
+            shown = shown.replace(os.path.abspath(path), os.path.basename(path))
         out(f"    {shown.replace(pcap, 'CAPTURE')}")
     out("")
 
