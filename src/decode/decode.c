@@ -51,10 +51,8 @@ bool fa_decode_linktype_supported(int linktype)
 	case FA_LINK_LINUX_SLL:
 	case FA_LINK_LINUX_SLL2:
 	case FA_LINK_IPV4:
-	case FA_LINK_IPV6:
-		return true;
-	default:
-		return false;
+	case FA_LINK_IPV6: return true;
+	default: return false;
 	}
 }
 
@@ -116,7 +114,7 @@ static enum fa_dec_result decode_link(struct fa_dec_ctx *ctx, int linktype, stru
 }
 
 enum fa_dec_result fa_decode(struct fa_decoder *dec, int linktype, const uint8_t *frame,
-			     uint32_t caplen, uint32_t wire_len, uint64_t ts_us, struct fa_pkt *out)
+                             uint32_t caplen, uint32_t wire_len, uint64_t ts_us, struct fa_pkt *out)
 {
 	struct fa_dec_ctx ctx = {dec, out, 0, 0};
 	struct fa_cursor c = fa_cur_init(frame, frame ? caplen : 0);

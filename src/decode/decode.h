@@ -51,7 +51,7 @@ enum fa_l4proto {
 enum fa_tunnel {
 	FA_TUN_NONE = 0,
 	FA_TUN_GRE,
-	FA_TUN_ERSPAN2,
+	FA_TUN_ERSPAN2, /* ERSPAN type II, and type I (no ERSPAN header) */
 	FA_TUN_ERSPAN3,
 	FA_TUN_VXLAN,
 	FA_TUN_IPIP /* 4in4, 6in4, 4in6, 6in6 */

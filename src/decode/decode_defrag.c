@@ -46,14 +46,14 @@ struct dgram {
 	struct frag_key key;
 	uint32_t hash;
 	uint64_t first_ts;
-	bool have_end;   /* the last fragment has been seen */
-	uint32_t end;    /* fragmentable length, once have_end */
-	uint8_t *hdr;    /* from the offset-0 fragment */
+	bool have_end; /* the last fragment has been seen */
+	uint32_t end;  /* fragmentable length, once have_end */
+	uint8_t *hdr;  /* from the offset-0 fragment */
 	uint32_t hdr_len;
 	uint32_t nh_off;
 	uint8_t next_proto;
 	struct frag_piece *pieces;
-	uint32_t held;   /* data bytes in pieces */
+	uint32_t held; /* data bytes in pieces */
 };
 
 struct fa_defrag {
@@ -167,7 +167,7 @@ static struct dgram *dgram_find(struct fa_defrag *d, const struct frag_key *k, u
 }
 
 static struct dgram *dgram_create(struct fa_defrag *d, const struct frag_key *k, uint32_t hash,
-				  uint64_t ts, struct fa_decode_stats *st)
+                                  uint64_t ts, struct fa_decode_stats *st)
 {
 	struct dgram *g;
 	uint32_t b = hash & (d->nbuckets - 1);

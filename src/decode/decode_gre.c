@@ -16,7 +16,7 @@
 #define GRE_SSR 0x0800
 #define GRE_VER_MASK 0x0007
 
-#define GRE_PROTO_TEB 0x6558     /* transparent Ethernet bridging */
+#define GRE_PROTO_TEB 0x6558 /* transparent Ethernet bridging */
 #define GRE_PROTO_ERSPAN2 0x88be
 #define GRE_PROTO_ERSPAN3 0x22eb
 

@@ -23,7 +23,7 @@ struct fa_decoder {
 struct fa_dec_ctx {
 	struct fa_decoder *dec;
 	struct fa_pkt *out;
-	unsigned depth;      /* tunnels entered so far */
+	unsigned depth;       /* tunnels entered so far */
 	unsigned reasm_depth; /* reassembled packets being decoded, nested */
 };
 
@@ -44,7 +44,8 @@ enum fa_dec_result fa_dec_sll2(struct fa_dec_ctx *ctx, struct fa_cursor *c);
 enum fa_dec_result fa_dec_null(struct fa_dec_ctx *ctx, struct fa_cursor *c, bool net_order);
 /* After a link header: 802.1Q/802.1ad (decode_vlan.c), MPLS (decode_mpls.c),
  * PPPoE session (decode_pppoe.c), IPv4, IPv6; anything else is NOT_IP. */
-enum fa_dec_result fa_dec_ethertype(struct fa_dec_ctx *ctx, uint16_t ethertype, struct fa_cursor *c);
+enum fa_dec_result fa_dec_ethertype(struct fa_dec_ctx *ctx, uint16_t ethertype,
+                                    struct fa_cursor *c);
 enum fa_dec_result fa_dec_vlan(struct fa_dec_ctx *ctx, struct fa_cursor *c);
 enum fa_dec_result fa_dec_mpls(struct fa_dec_ctx *ctx, struct fa_cursor *c);
 enum fa_dec_result fa_dec_pppoe(struct fa_dec_ctx *ctx, struct fa_cursor *c);
@@ -75,11 +76,11 @@ void fa_dec_reset_l4(struct fa_pkt *out);
  * header" (59), at ESP (50), or at a fragment header that is not atomic
  * (RFC 6946), since what follows it is fragmented data. */
 struct fa_ip6_chain {
-	uint8_t proto;      /* upper-layer protocol, 59, 50, or the fragment's next header */
-	size_t l4_off;      /* offset of the upper-layer header (or fragment data) */
-	bool frag;          /* stopped at a fragment header */
+	uint8_t proto;       /* upper-layer protocol, 59, 50, or the fragment's next header */
+	size_t l4_off;       /* offset of the upper-layer header (or fragment data) */
+	bool frag;           /* stopped at a fragment header */
 	size_t frag_hdr_off; /* offset of that fragment header */
-	size_t nh_off;      /* offset of the next-header byte naming the fragment header */
+	size_t nh_off;       /* offset of the next-header byte naming the fragment header */
 	uint32_t frag_id;
 	uint32_t frag_offset; /* in bytes */
 	bool frag_more;

@@ -74,17 +74,17 @@ enum fa_dec_result fa_dec_ipv4(struct fa_dec_ctx *ctx, struct fa_cursor *c)
 
 	if (frag & (IPV4_MF | IPV4_OFFSET_MASK)) {
 		struct fa_frag f = {
-			.ver = 4,
-			.src = out->src,
-			.dst = out->dst,
-			.id = id,
-			.proto = proto,
-			.offset = (uint32_t)(frag & IPV4_OFFSET_MASK) * 8,
-			.more = (frag & IPV4_MF) != 0,
-			.hdr = h,
-			.hdr_len = (uint32_t)hlen,
-			.data = h + hlen,
-			.data_len = (uint32_t)(totlen - hlen),
+		    .ver = 4,
+		    .src = out->src,
+		    .dst = out->dst,
+		    .id = id,
+		    .proto = proto,
+		    .offset = (uint32_t)(frag & IPV4_OFFSET_MASK) * 8,
+		    .more = (frag & IPV4_MF) != 0,
+		    .hdr = h,
+		    .hdr_len = (uint32_t)hlen,
+		    .data = h + hlen,
+		    .data_len = (uint32_t)(totlen - hlen),
 		};
 		if (avail < totlen)
 			return fa_dec_fail(ctx, FA_DR_TRUNC_IPV4);

@@ -114,18 +114,18 @@ enum fa_dec_result fa_dec_ipv6(struct fa_dec_ctx *ctx, struct fa_cursor *c)
 	if (ch.frag) {
 		size_t end = (size_t)IPV6_HDR_LEN + plen;
 		struct fa_frag f = {
-			.ver = 6,
-			.src = out->src,
-			.dst = out->dst,
-			.id = ch.frag_id,
-			.proto = ch.proto,
-			.offset = ch.frag_offset,
-			.more = ch.frag_more,
-			.hdr = h,
-			.hdr_len = (uint32_t)ch.frag_hdr_off,
-			.nh_off = (uint32_t)ch.nh_off,
-			.data = h + ch.l4_off,
-			.data_len = (uint32_t)(end - ch.l4_off),
+		    .ver = 6,
+		    .src = out->src,
+		    .dst = out->dst,
+		    .id = ch.frag_id,
+		    .proto = ch.proto,
+		    .offset = ch.frag_offset,
+		    .more = ch.frag_more,
+		    .hdr = h,
+		    .hdr_len = (uint32_t)ch.frag_hdr_off,
+		    .nh_off = (uint32_t)ch.nh_off,
+		    .data = h + ch.l4_off,
+		    .data_len = (uint32_t)(end - ch.l4_off),
 		};
 		/* The chain fits in avail, so end >= l4_off; a capture cut
 		 * inside the data leaves nothing we can reassemble. */

@@ -14,11 +14,11 @@
 #define ETHERTYPE_QINQ_OLD 0x9100
 #define ETHERTYPE_MPLS 0x8847
 #define ETHERTYPE_MPLS_MC 0x8848
-#define ETHERTYPE_PPPOE_SESSION 0x8864
+#define ETHERTYPE_PPPOE_DATA 0x8864
 
 /* BSD address families as written by the capturing host's loopback. */
 #define BSD_AF_INET 2
-#define BSD_AF_INET6_BSD 24     /* NetBSD, OpenBSD */
+#define BSD_AF_INET6_BSD 24 /* NetBSD, OpenBSD */
 #define BSD_AF_INET6_FREEBSD 28
 #define BSD_AF_INET6_DARWIN 30
 
@@ -32,7 +32,7 @@ enum fa_dec_result fa_dec_ethertype(struct fa_dec_ctx *ctx, uint16_t ethertype, 
 	case ETHERTYPE_QINQ_OLD: return fa_dec_vlan(ctx, c);
 	case ETHERTYPE_MPLS:
 	case ETHERTYPE_MPLS_MC: return fa_dec_mpls(ctx, c);
-	case ETHERTYPE_PPPOE_SESSION: return fa_dec_pppoe(ctx, c);
+	case ETHERTYPE_PPPOE_DATA: return fa_dec_pppoe(ctx, c);
 	default: return FA_DEC_NOT_IP; /* ARP, LLDP, PPPoE discovery, ... */
 	}
 }

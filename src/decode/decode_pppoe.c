@@ -1,9 +1,9 @@
-/* decode_pppoe.c - PPPoE session stage (RFC 2516 section 5) carrying PPP
+/* decode_pppoe.c - PPPoE data-stage frames (RFC 2516 section 5, EtherType 0x8864) carrying PPP
  * (RFC 1661) with IPv4 (0x0021, RFC 1332) or IPv6 (0x0057, RFC 5072).
  *
  * PPP control protocols (protocol 0x8000 and up: LCP, IPCP, IPV6CP, PAP,
  * CHAP, ...) are link housekeeping like ARP, so they are FA_DEC_NOT_IP. A
- * network-layer protocol other than IP (IPX, MPLS, ...), or a session
+ * network-layer protocol other than IP (IPX, MPLS, ...), or a PPPoE
  * header with a version/type other than 1/1 or a non-zero code, is
  * FA_DR_PPPOE_PROTO: traffic we cannot see into. */
 #include "decode_int.h"

@@ -39,10 +39,10 @@ struct fb {
 		enum fb_fix_kind kind;
 	} fix[FB_MAX_FIX];
 	unsigned nfix;
-	size_t l3_off;     /* innermost IP header */
-	size_t pl_off;     /* innermost L4 payload */
+	size_t l3_off;      /* innermost IP header */
+	size_t pl_off;      /* innermost L4 payload */
 	size_t content_end; /* end of the innermost packet (before padding) */
-	size_t quote_end;  /* ICMP error: the quote is whole from here; 0 = none */
+	size_t quote_end;   /* ICMP error: the quote is whole from here; 0 = none */
 };
 
 static const uint8_t FB_V4_A[4] = {192, 0, 2, 1};
@@ -147,7 +147,7 @@ static inline void fb_pw_control_word(struct fb *f)
 	fb_mark(f, FA_DR_TRUNC_MPLS);
 }
 
-/* PPPoE session header (RFC 2516) and the PPP protocol field. */
+/* PPPoE header (RFC 2516 section 5) and the PPP protocol field. */
 static inline void fb_pppoe(struct fb *f, uint16_t ppp_proto)
 {
 	size_t start = f->len;
@@ -164,7 +164,7 @@ static inline void fb_pppoe(struct fb *f, uint16_t ppp_proto)
 /* --- IP --- */
 
 static inline void fb_ipv4_full(struct fb *f, const uint8_t src[4], const uint8_t dst[4],
-				uint8_t proto, size_t opt_len, uint16_t id, uint16_t frag)
+                                uint8_t proto, size_t opt_len, uint16_t id, uint16_t frag)
 {
 	size_t start = f->len;
 	fb_u8(f, (uint8_t)(0x40 | ((20 + opt_len) / 4)));
@@ -244,7 +244,7 @@ static inline void fb_ip6_frag(struct fb *f, uint8_t nh, uint16_t offset, int mo
 /* --- transport --- */
 
 static inline void fb_tcp(struct fb *f, uint16_t sport, uint16_t dport, uint8_t flags,
-			  size_t opt_len)
+                          size_t opt_len)
 {
 	fb_be16(f, sport);
 	fb_be16(f, dport);
@@ -304,7 +304,7 @@ static inline void fb_icmp(struct fb *f, uint8_t type, uint8_t code)
 /* The packet an ICMP error quotes: an IPv4 header with its own (original)
  * total length, then the first 8 bytes of its transport header. */
 static inline void fb_quote_v4(struct fb *f, const uint8_t src[4], const uint8_t dst[4],
-			       uint8_t proto, uint16_t sport, uint16_t dport)
+                               uint8_t proto, uint16_t sport, uint16_t dport)
 {
 	fb_u8(f, 0x45);
 	fb_u8(f, 0);
@@ -323,7 +323,7 @@ static inline void fb_quote_v4(struct fb *f, const uint8_t src[4], const uint8_t
 }
 
 static inline void fb_quote_v6(struct fb *f, const uint8_t src[16], const uint8_t dst[16],
-			       uint8_t proto, uint16_t sport, uint16_t dport)
+                               uint8_t proto, uint16_t sport, uint16_t dport)
 {
 	fb_be32(f, 0x60000000);
 	fb_be16(f, 1400);
@@ -348,15 +348,15 @@ static inline void fb_gre(struct fb *f, uint16_t flags, uint16_t proto)
 	fb_be16(f, flags);
 	fb_be16(f, proto);
 	if (flags & FB_GRE_C)
-		fb_be32(f, 0);          /* checksum + reserved1 */
+		fb_be32(f, 0); /* checksum + reserved1 */
 	if (flags & FB_GRE_K)
 		fb_be32(f, 0x00000abc); /* key */
 	if (flags & FB_GRE_S)
-		fb_be32(f, 77);         /* sequence */
+		fb_be32(f, 77); /* sequence */
 	fb_mark(f, FA_DR_TRUNC_GRE);
 }
 
-/* ERSPAN type II: Ver=1, VLAN, COS/En/T, session 0x55; reserved, index. */
+/* ERSPAN type II: Ver=1, VLAN, COS/En/T, mirror id 0x55; reserved, index. */
 static inline void fb_erspan2(struct fb *f)
 {
 	fb_be16(f, 0x1000 | 100);
@@ -459,8 +459,9 @@ static inline void fb_check_cuts(const struct fb *f, int linktype)
 
 	fb_dump(f, linktype);
 	assert_int_equal(fa_decoder_new(&dec, NULL), 0);
-	assert_int_equal(fa_decode(dec, linktype, f->b, (uint32_t)f->len, (uint32_t)f->len, 1, &full),
-			 FA_DEC_PACKET);
+	assert_int_equal(
+	    fa_decode(dec, linktype, f->b, (uint32_t)f->len, (uint32_t)f->len, 1, &full),
+	    FA_DEC_PACKET);
 	for (size_t L = 0; L <= f->len; L++) {
 		uint8_t *buf = malloc(L ? L : 1);
 		enum fa_dec_reason want = FA_DR_NONE;
@@ -479,7 +480,7 @@ static inline void fb_check_cuts(const struct fb *f, int linktype)
 			FB_EXPECT(r == FA_DEC_ERROR, L);
 			if (p.error != want)
 				fail_msg("frame cut to %zu bytes: reason %s, expected %s", L,
-					 fa_dec_reason_name(p.error), fa_dec_reason_name(want));
+				         fa_dec_reason_name(p.error), fa_dec_reason_name(want));
 		} else {
 			size_t end = fb_min(L, content_end);
 			FB_EXPECT(r == FA_DEC_PACKET, L);
@@ -489,7 +490,8 @@ static inline void fb_check_cuts(const struct fb *f, int linktype)
 			FB_EXPECT(p.l4proto == full.l4proto && p.tcp_flags == full.tcp_flags, L);
 			FB_EXPECT(p.tunnel == full.tunnel && p.nvlan == full.nvlan, L);
 			FB_EXPECT(memcmp(p.vlan, full.vlan, sizeof(p.vlan)) == 0, L);
-			FB_EXPECT(p.icmp_type == full.icmp_type && p.icmp_code == full.icmp_code, L);
+			FB_EXPECT(p.icmp_type == full.icmp_type && p.icmp_code == full.icmp_code,
+			          L);
 			FB_EXPECT(p.ip_len == full.ip_len, L);
 			FB_EXPECT(p.l3 == buf + f->l3_off, L);
 			FB_EXPECT(p.l3_len == end - f->l3_off, L);

@@ -62,7 +62,7 @@ static size_t v4_frag(uint8_t *out, const struct fb *orig, size_t off, size_t le
 }
 
 static enum fa_dec_result send_v4(struct rig *r, const struct fb *orig, size_t off, size_t len,
-				  int more, uint64_t ts)
+                                  int more, uint64_t ts)
 {
 	size_t n = v4_frag(r->buf, orig, off, len, more);
 	return fa_decode(r->dec, FA_LINK_IPV4, r->buf, (uint32_t)n, (uint32_t)n, ts, &r->p);
@@ -233,7 +233,7 @@ static void test_byte_cap(void **state)
 	for (unsigned i = 0; i < 6; i++) {
 		big[5] = (uint8_t)i; /* identification */
 		assert_int_equal(fa_decode(dec, FA_LINK_IPV4, big, 60020, 60020, TS0, &p),
-				 FA_DEC_HELD);
+		                 FA_DEC_HELD);
 	}
 	assert_int_equal(fa_decoder_stats(dec)->errors[FA_DR_FRAG_TABLE_FULL], 2);
 	fa_decoder_free(&dec);
@@ -279,8 +279,7 @@ static void test_too_big_and_bad(void **state)
 	assert_int_equal(r.p.error, FA_DR_FRAG_BAD);
 	/* A fragment cut by the capture cannot be reassembled. */
 	v4_frag(r.buf, &orig, 0, 512, 1);
-	assert_int_equal(fa_decode(r.dec, FA_LINK_IPV4, r.buf, 300, 532, TS0, &r.p),
-			 FA_DEC_ERROR);
+	assert_int_equal(fa_decode(r.dec, FA_LINK_IPV4, r.buf, 300, 532, TS0, &r.p), FA_DEC_ERROR);
 	assert_int_equal(r.p.error, FA_DR_TRUNC_IPV4);
 	rig_close(&r);
 }
@@ -320,7 +319,7 @@ static void build_v6(struct fb *f, size_t payload_len)
 }
 
 static enum fa_dec_result send_v6(struct rig *r, const struct fb *orig, size_t off, size_t len,
-				  int more, uint32_t id)
+                                  int more, uint32_t id)
 {
 	const size_t unfrag = 48;
 	size_t plen = unfrag - 40 + 8 + len;
@@ -340,8 +339,8 @@ static enum fa_dec_result send_v6(struct rig *r, const struct fb *orig, size_t o
 	o[unfrag + 6] = (uint8_t)(id >> 8);
 	o[unfrag + 7] = (uint8_t)id;
 	memcpy(o + unfrag + 8, orig->b + unfrag + off, len);
-	return fa_decode(r->dec, FA_LINK_IPV6, o, (uint32_t)(40 + plen), (uint32_t)(40 + plen),
-			 TS0, &r->p);
+	return fa_decode(r->dec, FA_LINK_IPV6, o, (uint32_t)(40 + plen), (uint32_t)(40 + plen), TS0,
+	                 &r->p);
 }
 
 static void test_v6_fragments(void **state)
@@ -384,7 +383,7 @@ static void test_v6_fragments(void **state)
  * ending in a 4-byte trailer (as captures with the FCS have) that no IP
  * length covers. */
 static enum fa_dec_result send_gre(struct rig *r, const struct fb *inner, size_t off, size_t len,
-				   int more, struct fb *frame)
+                                   int more, struct fb *frame)
 {
 	uint8_t frag[FB_MAX];
 	size_t n = v4_frag(frag, inner, off, len, more);
@@ -398,7 +397,7 @@ static enum fa_dec_result send_gre(struct rig *r, const struct fb *inner, size_t
 	fb_finish(frame);
 	fb_fill(frame, 0xfc, 4);
 	return fa_decode(r->dec, FA_LINK_EN10MB, frame->b, (uint32_t)frame->len,
-			 (uint32_t)frame->len, TS0, &r->p);
+	                 (uint32_t)frame->len, TS0, &r->p);
 }
 
 static void test_fragments_in_tunnel(void **state)
@@ -423,17 +422,17 @@ static void test_fragments_in_tunnel(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_v4_in_order_dns),
-		cmocka_unit_test(test_v4_out_of_order),
-		cmocka_unit_test(test_v4_duplicates_and_identical_overlap),
-		cmocka_unit_test(test_v4_overlap_different_rejected),
-		cmocka_unit_test(test_timeout),
-		cmocka_unit_test(test_table_full),
-		cmocka_unit_test(test_byte_cap),
-		cmocka_unit_test(test_too_big_and_bad),
-		cmocka_unit_test(test_tcp_offset_one_rejected),
-		cmocka_unit_test(test_v6_fragments),
-		cmocka_unit_test(test_fragments_in_tunnel),
+	    cmocka_unit_test(test_v4_in_order_dns),
+	    cmocka_unit_test(test_v4_out_of_order),
+	    cmocka_unit_test(test_v4_duplicates_and_identical_overlap),
+	    cmocka_unit_test(test_v4_overlap_different_rejected),
+	    cmocka_unit_test(test_timeout),
+	    cmocka_unit_test(test_table_full),
+	    cmocka_unit_test(test_byte_cap),
+	    cmocka_unit_test(test_too_big_and_bad),
+	    cmocka_unit_test(test_tcp_offset_one_rejected),
+	    cmocka_unit_test(test_v6_fragments),
+	    cmocka_unit_test(test_fragments_in_tunnel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

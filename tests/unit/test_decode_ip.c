@@ -399,17 +399,17 @@ static void test_inner_fields_reset(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipv4_options_and_tcp_options),
-		cmocka_unit_test(test_ipv4_malformed),
-		cmocka_unit_test(test_ipv6_extension_headers),
-		cmocka_unit_test(test_ipv6_esp_and_no_next_header),
-		cmocka_unit_test(test_udp_length),
-		cmocka_unit_test(test_tcp_header_length),
-		cmocka_unit_test(test_sctp),
-		cmocka_unit_test(test_icmp_echo),
-		cmocka_unit_test(test_icmp_errors_quote_v4),
-		cmocka_unit_test(test_icmpv6_errors_quote_v6),
-		cmocka_unit_test(test_inner_fields_reset),
+	    cmocka_unit_test(test_ipv4_options_and_tcp_options),
+	    cmocka_unit_test(test_ipv4_malformed),
+	    cmocka_unit_test(test_ipv6_extension_headers),
+	    cmocka_unit_test(test_ipv6_esp_and_no_next_header),
+	    cmocka_unit_test(test_udp_length),
+	    cmocka_unit_test(test_tcp_header_length),
+	    cmocka_unit_test(test_sctp),
+	    cmocka_unit_test(test_icmp_echo),
+	    cmocka_unit_test(test_icmp_errors_quote_v4),
+	    cmocka_unit_test(test_icmpv6_errors_quote_v6),
+	    cmocka_unit_test(test_inner_fields_reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

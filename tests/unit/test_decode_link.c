@@ -5,12 +5,10 @@
 /* Ethernet / IPv4 / TCP SYN 192.0.2.1:12345 -> 198.51.100.2:80, typed by
  * hand from RFC 791 and RFC 9293 layouts, padded to Ethernet's 60 bytes. */
 static const uint8_t syn_frame[60] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00,
-	0x45, 0x00, 0x00, 0x28, 0x42, 0x42, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00,
-	0xc0, 0x00, 0x02, 0x01, 0xc6, 0x33, 0x64, 0x02,
-	0x30, 0x39, 0x00, 0x50, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x00,
-	0x50, 0x02, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
-	0, 0, 0, 0, 0, 0};
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x45,
+    0x00, 0x00, 0x28, 0x42, 0x42, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, 0xc0, 0x00, 0x02, 0x01,
+    0xc6, 0x33, 0x64, 0x02, 0x30, 0x39, 0x00, 0x50, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00,
+    0x00, 0x50, 0x02, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0,    0,    0,    0,    0,    0};
 
 static void build_syn(struct fb *f)
 {
@@ -105,9 +103,9 @@ static void test_linux_sll(void **state)
 	(void)state;
 
 	fb_init(&f);
-	fb_be16(&f, 0);      /* packet type: to us */
-	fb_be16(&f, 1);      /* ARPHRD_ETHER */
-	fb_be16(&f, 6);      /* address length */
+	fb_be16(&f, 0); /* packet type: to us */
+	fb_be16(&f, 1); /* ARPHRD_ETHER */
+	fb_be16(&f, 6); /* address length */
 	fb_bytes(&f, addr, 8);
 	fb_be16(&f, 0x0800); /* protocol at offset 14 */
 	fb_mark(&f, FA_DR_TRUNC_LINK);
@@ -255,7 +253,7 @@ static void test_unsupported_and_not_ip(void **state)
 	fb_eth(&f, 0x0806);
 	fb_fill(&f, 0, 28);
 	assert_int_equal(fa_decode(dec, 1, f.b, (uint32_t)f.len, (uint32_t)f.len, 0, &p),
-			 FA_DEC_NOT_IP);
+	                 FA_DEC_NOT_IP);
 	fb_init(&f); /* 802.3 length + LLC (spanning tree) */
 	fb_eth(&f, 38);
 	fb_u8(&f, 0x42);
@@ -263,7 +261,7 @@ static void test_unsupported_and_not_ip(void **state)
 	fb_u8(&f, 0x03);
 	fb_fill(&f, 0, 35);
 	assert_int_equal(fa_decode(dec, 1, f.b, (uint32_t)f.len, (uint32_t)f.len, 0, &p),
-			 FA_DEC_NOT_IP);
+	                 FA_DEC_NOT_IP);
 	assert_int_equal(fa_decode(dec, 1, NULL, 0, 0, 0, &p), FA_DEC_ERROR);
 	assert_int_equal(p.error, FA_DR_TRUNC_LINK);
 
@@ -451,7 +449,8 @@ static void test_names(void **state)
 		const char *n = fa_dec_reason_name((enum fa_dec_reason)i);
 		assert_string_not_equal(n, "unknown");
 		for (const char *c = n; *c; c++)
-			assert_true((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-');
+			assert_true((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			            *c == '-');
 		for (int j = FA_DR_NONE + 1; j < i; j++)
 			assert_string_not_equal(n, fa_dec_reason_name((enum fa_dec_reason)j));
 	}
@@ -460,18 +459,18 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_builder_matches_hand_typed_frame),
-		cmocka_unit_test(test_ethernet_ipv4_tcp),
-		cmocka_unit_test(test_ethernet_ipv6_udp),
-		cmocka_unit_test(test_linux_sll),
-		cmocka_unit_test(test_linux_sll2),
-		cmocka_unit_test(test_null_and_loop),
-		cmocka_unit_test(test_raw_links),
-		cmocka_unit_test(test_unsupported_and_not_ip),
-		cmocka_unit_test(test_vlan_tags),
-		cmocka_unit_test(test_mpls),
-		cmocka_unit_test(test_pppoe),
-		cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_builder_matches_hand_typed_frame),
+	    cmocka_unit_test(test_ethernet_ipv4_tcp),
+	    cmocka_unit_test(test_ethernet_ipv6_udp),
+	    cmocka_unit_test(test_linux_sll),
+	    cmocka_unit_test(test_linux_sll2),
+	    cmocka_unit_test(test_null_and_loop),
+	    cmocka_unit_test(test_raw_links),
+	    cmocka_unit_test(test_unsupported_and_not_ip),
+	    cmocka_unit_test(test_vlan_tags),
+	    cmocka_unit_test(test_mpls),
+	    cmocka_unit_test(test_pppoe),
+	    cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -307,14 +307,14 @@ static void test_outermost_kind_and_depth(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_gre_plain),
-		cmocka_unit_test(test_gre_key_seq_checksum),
-		cmocka_unit_test(test_gre_ethernet_bridging),
-		cmocka_unit_test(test_gre_unsupported),
-		cmocka_unit_test(test_erspan),
-		cmocka_unit_test(test_vxlan),
-		cmocka_unit_test(test_ip_in_ip),
-		cmocka_unit_test(test_outermost_kind_and_depth),
+	    cmocka_unit_test(test_gre_plain),
+	    cmocka_unit_test(test_gre_key_seq_checksum),
+	    cmocka_unit_test(test_gre_ethernet_bridging),
+	    cmocka_unit_test(test_gre_unsupported),
+	    cmocka_unit_test(test_erspan),
+	    cmocka_unit_test(test_vxlan),
+	    cmocka_unit_test(test_ip_in_ip),
+	    cmocka_unit_test(test_outermost_kind_and_depth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
