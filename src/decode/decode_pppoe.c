@@ -10,27 +10,38 @@
 
 #define PPPOE_HDR_LEN 6
 #define PPPOE_VER_TYPE 0x11
-#define PPP_PROTO_LEN 2
 #define PPP_IPV4 0x0021
 #define PPP_IPV6 0x0057
 #define PPP_CONTROL_MIN 0x8000
 
 enum fa_dec_result fa_dec_pppoe(struct fa_dec_ctx *ctx, struct fa_cursor *c)
 {
-	uint8_t vt, code;
-	uint16_t len, proto;
+	uint8_t vt, code, first, second;
+	uint16_t len, proto, proto_len;
 
 	if (!fa_cur_peek_u8(c, 0, &vt) || !fa_cur_peek_u8(c, 1, &code) ||
 	    !fa_cur_peek_be16(c, 4, &len) || !fa_cur_skip(c, PPPOE_HDR_LEN))
 		return fa_dec_fail(ctx, FA_DR_TRUNC_PPPOE);
 	if (vt != PPPOE_VER_TYPE || code != 0)
 		return fa_dec_fail(ctx, FA_DR_PPPOE_PROTO);
-	if (!fa_cur_be16(c, &proto))
+	/* Protocol numbers have an even first byte and an odd last one, so
+	 * an odd first byte is a field compressed to one byte (RFC 1661
+	 * section 6.5), which some peers use even over PPPoE. */
+	if (!fa_cur_u8(c, &first))
 		return fa_dec_fail(ctx, FA_DR_TRUNC_PPPOE);
+	if (first & 1) {
+		proto = first;
+		proto_len = 1;
+	} else {
+		if (!fa_cur_u8(c, &second))
+			return fa_dec_fail(ctx, FA_DR_TRUNC_PPPOE);
+		proto = (uint16_t)(first << 8 | second);
+		proto_len = 2;
+	}
 	/* The length field covers the PPP protocol and payload; trimming to
 	 * it drops Ethernet padding before the IP layer trims again. */
-	if (len >= PPP_PROTO_LEN && (size_t)(len - PPP_PROTO_LEN) < fa_cur_left(c))
-		c->len = c->off + (size_t)(len - PPP_PROTO_LEN);
+	if (len >= proto_len && (size_t)(len - proto_len) < fa_cur_left(c))
+		c->len = c->off + (size_t)(len - proto_len);
 	switch (proto) {
 	case PPP_IPV4: return fa_dec_ipv4(ctx, c);
 	case PPP_IPV6: return fa_dec_ipv6(ctx, c);

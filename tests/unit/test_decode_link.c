@@ -411,6 +411,25 @@ static void test_pppoe(void **state)
 	assert_int_equal(p.sport, 22);
 	fb_check_cuts(&f, FA_LINK_EN10MB);
 
+	/* Protocol field compressed to one byte (RFC 1661 section 6.5). */
+	fb_init(&f);
+	fb_eth(&f, 0x8864);
+	fb_u8(&f, 0x11);
+	fb_u8(&f, 0x00);
+	fb_be16(&f, 0x0011);
+	fb_fixup(&f, f.len, 14, FIX_PPPOE_LEN);
+	fb_be16(&f, 0);
+	fb_mark(&f, FA_DR_TRUNC_PPPOE);
+	fb_u8(&f, 0x21);
+	fb_mark(&f, FA_DR_TRUNC_PPPOE);
+	build_v4_udp(&f);
+	fb_pad_to(&f, 60);
+	assert_int_equal(fb_decode(&f, FA_LINK_EN10MB, &p), FA_DEC_PACKET);
+	assert_ptr_equal(p.l3, f.b + 14 + 7);
+	assert_int_equal(p.dport, 2000);
+	assert_int_equal(p.l3_len, 38);
+	fb_check_cuts(&f, FA_LINK_EN10MB);
+
 	fb_init(&f); /* LCP echo: link housekeeping, not IP */
 	fb_eth(&f, 0x8864);
 	fb_pppoe(&f, 0xc021);
