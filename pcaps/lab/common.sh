@@ -1,4 +1,4 @@
-# Shared helpers for the lab capture scripts: namespaces, links, daemons, tcpdump.
+# Shared functions for the lab capture scripts: namespaces, links, daemons, tcpdump.
 # Sourced by make-captures.sh; everything it creates is recorded so that
 # lab_cleanup (run from the EXIT trap) can remove it again.
 

@@ -134,10 +134,10 @@ mixed_traffic() {
 	# SSH session running one command.
 	q lab_in cli ssh -F /dev/null -i "$LAB_TMP/id_client" -o BatchMode=yes \
 		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@$WEB4 'echo hello'
-	# UDP exchange with an echo service (ncat running cat).
+	# UDP exchange with the echo service (RFC 862, ncat running cat on port 7).
 	printf 'hello over udp\n' >"$LAB_TMP/udp-msg"
 	# stdin stays open a moment so the client is still there to read the echo.
-	(cat "$LAB_TMP/udp-msg"; sleep 0.5) | q lab_in cli ncat -u $WEB4 47000
+	(cat "$LAB_TMP/udp-msg"; sleep 0.5) | q lab_in cli ncat -u $WEB4 7
 	# ICMP echo, IPv4 and IPv6.
 	q lab_in cli ping -c 2 -i 0.2 -W 2 $WEB4
 	q lab_in cli ping -6 -c 2 -i 0.2 -W 2 $WEB6
@@ -158,8 +158,8 @@ scenario_mixed() {
 	lab_dnsmasq dns $DNS4 $DNS6
 	lab_nginx web
 	lab_sshd web
-	lab_bg web ncat -u -l -k $WEB4 47000 --exec /bin/cat
-	lab_wait_port web udp 47000
+	lab_bg web ncat -u -l -k $WEB4 7 --exec /bin/cat
+	lab_wait_port web udp 7
 	sleep 0.5
 	lab_cap_start cli eth0 "$LAB_TMP/lab-mixed.pcap"
 	local tcpd=$LAB_CAP_PID
@@ -240,7 +240,7 @@ frag_traffic() {
 	q lab_in cli ping "-$fam" -c 1 -W 2 -s 3000 "$dst"
 	head -c 3000 /dev/zero | tr '\0' 'U' >"$LAB_TMP/udp-3000"
 	# Echoed back by the server, so both directions are fragmented.
-	(cat "$LAB_TMP/udp-3000"; sleep 0.5) | q lab_in cli ncat "-$fam" -u "$dst" 47000
+	(cat "$LAB_TMP/udp-3000"; sleep 0.5) | q lab_in cli ncat "-$fam" -u "$dst" 7
 	sleep 0.3
 }
 
@@ -248,8 +248,8 @@ scenario_frag() {
 	lab_log "frag: frag-v4.pcap (MTU 576), frag-v6.pcap (MTU 1280)"
 	setup_pair 576
 	lab_dnsmasq web $WEB4
-	lab_bg web ncat -u -l -k $WEB4 47000 --exec /bin/cat
-	lab_wait_port web udp 47000
+	lab_bg web ncat -u -l -k $WEB4 7 --exec /bin/cat
+	lab_wait_port web udp 7
 	lab_cap_start cli eth0 "$LAB_TMP/frag-v4.pcap"
 	frag_traffic 4 $WEB4
 	lab_cap_stop
@@ -257,8 +257,8 @@ scenario_frag() {
 
 	setup_pair 1280
 	lab_dnsmasq web $WEB6
-	lab_bg web ncat -6 -u -l -k $WEB6 47000 --exec /bin/cat
-	lab_wait_port web udp 47000
+	lab_bg web ncat -6 -u -l -k $WEB6 7 --exec /bin/cat
+	lab_wait_port web udp 7
 	lab_cap_start cli eth0 "$LAB_TMP/frag-v6.pcap"
 	frag_traffic 6 $WEB6
 	lab_cap_stop
