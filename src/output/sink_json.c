@@ -24,7 +24,7 @@ struct sink_json {
 	FILE *fp;
 	bool own_fp; /* false for stdout: flushed at close, not closed */
 	char *iobuf;
-	int err;     /* sticky: first failure */
+	int err; /* sticky: first failure */
 	struct jw w;
 	char path[128]; /* for messages; long paths are cut */
 };
@@ -36,7 +36,7 @@ static void sink_json_fail(struct fa_sink *s, const char *what, int errnum)
 		return; /* keep the first cause */
 	sj->err = FA_ERR_IO;
 	snprintf(s->errmsg, sizeof(s->errmsg), "%s %s: %s", what, sj->path,
-		 strerror(errnum ? errnum : EIO));
+	         strerror(errnum ? errnum : EIO));
 }
 
 static int sink_json_emit(struct fa_sink *s)
@@ -44,8 +44,8 @@ static int sink_json_emit(struct fa_sink *s)
 	struct sink_json *sj = s->priv;
 	if (jw_failed(&sj->w)) {
 		/* Nothing was written; later records may still fit. */
-		snprintf(s->errmsg, sizeof(s->errmsg), "formatting a record for %s: %s",
-			 sj->path, fa_strerror(FA_ERR_NOMEM));
+		snprintf(s->errmsg, sizeof(s->errmsg), "formatting a record for %s: %s", sj->path,
+		         fa_strerror(FA_ERR_NOMEM));
 		return FA_ERR_NOMEM;
 	}
 	errno = 0;
@@ -108,11 +108,11 @@ static int sink_json_close(struct fa_sink *s)
 }
 
 static const struct fa_sink_ops sink_json_ops = {
-	.name = "json",
-	.write_flow = sink_json_write_flow,
-	.write_stats = sink_json_write_stats,
-	.flush = sink_json_flush,
-	.close = sink_json_close,
+    .name = "json",
+    .write_flow = sink_json_write_flow,
+    .write_stats = sink_json_write_stats,
+    .flush = sink_json_flush,
+    .close = sink_json_close,
 };
 
 int fa_sink_json_open(struct fa_sink **out, const char *path, char *errbuf, size_t errlen)
@@ -141,7 +141,7 @@ int fa_sink_json_open(struct fa_sink **out, const char *path, char *errbuf, size
 		if (!sj->fp) {
 			if (errbuf && errlen)
 				snprintf(errbuf, errlen, "cannot open %s for writing: %s", path,
-					 strerror(errno));
+				         strerror(errno));
 			rc = FA_ERR_IO;
 			goto fail;
 		}
@@ -159,8 +159,7 @@ int fa_sink_json_open(struct fa_sink **out, const char *path, char *errbuf, size
 
 fail:
 	if (errbuf && errlen && !errbuf[0])
-		snprintf(errbuf, errlen, "cannot open %s for writing: %s", path,
-			 fa_strerror(rc));
+		snprintf(errbuf, errlen, "cannot open %s for writing: %s", path, fa_strerror(rc));
 	if (sj && sj->fp && sj->own_fp)
 		fclose(sj->fp);
 	free(sj);

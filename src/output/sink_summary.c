@@ -180,8 +180,8 @@ static void subline(FILE *fp, const char *label, uint64_t v)
 
 static void subline2(FILE *fp, const char *label, uint64_t a, uint64_t b)
 {
-	fprintf(fp, "  %-*.*s%*" PRIu64 "%*" PRIu64 "\n", LABEL_W - 2, LABEL_W - 2, label,
-		VALUE_W, a, VALUE_W, b);
+	fprintf(fp, "  %-*.*s%*" PRIu64 "%*" PRIu64 "\n", LABEL_W - 2, LABEL_W - 2, label, VALUE_W,
+	        a, VALUE_W, b);
 }
 
 static void print_ends(FILE *fp, const struct name_tab *t)
@@ -202,7 +202,7 @@ static void print_apps(FILE *fp, const struct name_tab *t)
 	if (!v)
 		return;
 	fprintf(fp, "%-*s%*s%*s\n", LABEL_W, "Top applications", VALUE_W, "flows", VALUE_W,
-		"bytes");
+	        "bytes");
 	uint64_t rest_flows = t->other.flows, rest_bytes = t->other.bytes;
 	for (size_t i = 0; i < n; i++) {
 		if (i < SUMMARY_TOP_APPS) {
@@ -261,7 +261,7 @@ static int summary_flush(struct fa_sink *s)
 	errno = 0;
 	if (fflush(ss->fp) != 0 || ferror(ss->fp)) {
 		snprintf(s->errmsg, sizeof(s->errmsg), "writing the summary: %s",
-			 strerror(errno ? errno : EIO));
+		         strerror(errno ? errno : EIO));
 		return FA_ERR_IO;
 	}
 	return FA_OK;
@@ -287,11 +287,11 @@ static int summary_close(struct fa_sink *s)
 }
 
 static const struct fa_sink_ops summary_ops = {
-	.name = "summary",
-	.write_flow = summary_write_flow,
-	.write_stats = summary_write_stats,
-	.flush = summary_flush,
-	.close = summary_close,
+    .name = "summary",
+    .write_flow = summary_write_flow,
+    .write_stats = summary_write_stats,
+    .flush = summary_flush,
+    .close = summary_close,
 };
 
 int fa_sink_summary_open(struct fa_sink **out, FILE *fp)

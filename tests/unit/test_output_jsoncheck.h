@@ -66,8 +66,8 @@ static bool jc_string(struct jc *c)
 			unsigned char e = *c->p++;
 			if (e == 'u') {
 				for (int i = 0; i < 4; i++, c->p++) {
-					if (c->p >= c->end || !strchr("0123456789abcdefABCDEF", *c->p) ||
-					    *c->p == 0)
+					if (c->p >= c->end ||
+					    !strchr("0123456789abcdefABCDEF", *c->p) || *c->p == 0)
 						return false;
 				}
 			} else if (!strchr("\"\\/bfnrt", e) || e == 0) {

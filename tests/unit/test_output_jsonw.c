@@ -31,13 +31,13 @@ static void test_every_control_char(void **state)
 	(void)state;
 	/* RFC 8259 section 7, written out by hand for each of U+0000..U+001F. */
 	static const char *const want[32] = {
-		"\"\\u0000\"", "\"\\u0001\"", "\"\\u0002\"", "\"\\u0003\"", "\"\\u0004\"",
-		"\"\\u0005\"", "\"\\u0006\"", "\"\\u0007\"", "\"\\b\"",     "\"\\t\"",
-		"\"\\n\"",     "\"\\u000b\"", "\"\\f\"",     "\"\\r\"",     "\"\\u000e\"",
-		"\"\\u000f\"", "\"\\u0010\"", "\"\\u0011\"", "\"\\u0012\"", "\"\\u0013\"",
-		"\"\\u0014\"", "\"\\u0015\"", "\"\\u0016\"", "\"\\u0017\"", "\"\\u0018\"",
-		"\"\\u0019\"", "\"\\u001a\"", "\"\\u001b\"", "\"\\u001c\"", "\"\\u001d\"",
-		"\"\\u001e\"", "\"\\u001f\"",
+	    "\"\\u0000\"", "\"\\u0001\"", "\"\\u0002\"", "\"\\u0003\"", "\"\\u0004\"",
+	    "\"\\u0005\"", "\"\\u0006\"", "\"\\u0007\"", "\"\\b\"",     "\"\\t\"",
+	    "\"\\n\"",     "\"\\u000b\"", "\"\\f\"",     "\"\\r\"",     "\"\\u000e\"",
+	    "\"\\u000f\"", "\"\\u0010\"", "\"\\u0011\"", "\"\\u0012\"", "\"\\u0013\"",
+	    "\"\\u0014\"", "\"\\u0015\"", "\"\\u0016\"", "\"\\u0017\"", "\"\\u0018\"",
+	    "\"\\u0019\"", "\"\\u001a\"", "\"\\u001b\"", "\"\\u001c\"", "\"\\u001d\"",
+	    "\"\\u001e\"", "\"\\u001f\"",
 	};
 	for (int c = 0; c < 32; c++) {
 		char in = (char)c;
@@ -83,7 +83,9 @@ static void test_invalid_utf8_replaced(void **state)
 	(void)state;
 	/* Stray continuation bytes: one replacement each. */
 	EXPECT("\x80", "\"" FFFD "\"");
-	EXPECT("a\xbf" "b", "\"a" FFFD "b\"");
+	EXPECT("a\xbf"
+	       "b",
+	       "\"a" FFFD "b\"");
 	EXPECT("\x80\x80", "\"" FFFD FFFD "\"");
 	/* Bytes that never start a sequence. */
 	EXPECT("\xc0", "\"" FFFD "\"");
@@ -103,9 +105,13 @@ static void test_invalid_utf8_replaced(void **state)
 	/* Truncated sequences: the valid prefix is one replacement, and the
 	 * byte that interrupted it is decoded normally. */
 	EXPECT("\xe2\x82", "\"" FFFD "\"");
-	EXPECT("\xe2\x82" "A", "\"" FFFD "A\"");
+	EXPECT("\xe2\x82"
+	       "A",
+	       "\"" FFFD "A\"");
 	EXPECT("\xf0\x9f\x98", "\"" FFFD "\"");
-	EXPECT("\xf0\x9f\x98" "\"", "\"" FFFD "\\\"\"");
+	EXPECT("\xf0\x9f\x98"
+	       "\"",
+	       "\"" FFFD "\\\"\"");
 	EXPECT("\xc3", "\"" FFFD "\"");
 	EXPECT("\xc3\xc3\xa9", "\"" FFFD "\xc3\xa9\"");
 	EXPECT("x\xe2\x82\xe2\x82\xac", "\"x" FFFD "\xe2\x82\xac\"");
@@ -181,8 +187,8 @@ static void test_nesting_and_commas(void **state)
 	jw_newline(&w);
 	assert_false(jw_failed(&w));
 	assert_string_equal(w.buf, "{\"a\":[1,2,{\"b\":[]},null],\"c\":{},\"d\":null,\"e\":true,"
-				   "\"f\":false,\"g\":-9223372036854775808,"
-				   "\"h\":18446744073709551615,\"i\":\"x\",\"j\":0}\n[]\n");
+	                           "\"f\":false,\"g\":-9223372036854775808,"
+	                           "\"h\":18446744073709551615,\"i\":\"x\",\"j\":0}\n[]\n");
 
 	jw_reset(&w);
 	assert_int_equal(w.len, 0);
@@ -269,16 +275,16 @@ static void test_checker_rejects(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_control_char),
-		cmocka_unit_test(test_quote_backslash_del),
-		cmocka_unit_test(test_valid_utf8_unchanged),
-		cmocka_unit_test(test_invalid_utf8_replaced),
-		cmocka_unit_test(test_random_bytes_stay_valid),
-		cmocka_unit_test(test_nesting_and_commas),
-		cmocka_unit_test(test_buffer_grows),
-		cmocka_unit_test(test_misuse_fails_sticky),
-		cmocka_unit_test(test_keys_are_escaped),
-		cmocka_unit_test(test_checker_rejects),
+	    cmocka_unit_test(test_every_control_char),
+	    cmocka_unit_test(test_quote_backslash_del),
+	    cmocka_unit_test(test_valid_utf8_unchanged),
+	    cmocka_unit_test(test_invalid_utf8_replaced),
+	    cmocka_unit_test(test_random_bytes_stay_valid),
+	    cmocka_unit_test(test_nesting_and_commas),
+	    cmocka_unit_test(test_buffer_grows),
+	    cmocka_unit_test(test_misuse_fails_sticky),
+	    cmocka_unit_test(test_keys_are_escaped),
+	    cmocka_unit_test(test_checker_rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

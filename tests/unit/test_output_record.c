@@ -59,16 +59,16 @@ static struct fa_flow_record tls_flow(void)
 }
 
 static const char tls_line[] =
-	"{\"type\":\"flow\",\"ts_first\":\"2023-11-14T22:13:20.123456Z\","
-	"\"ts_last\":\"2023-11-14T22:14:21.000001Z\",\"proto\":\"tcp\",\"vlan\":[10,20],"
-	"\"src_ip\":\"192.0.2.10\",\"src_port\":51234,\"dst_ip\":\"198.51.100.7\","
-	"\"dst_port\":443,\"initiator\":\"syn\",\"app\":\"TLS.Google\",\"app_master\":\"TLS\","
-	"\"app_proto\":\"Google\",\"category\":\"Web\",\"app_guessed\":false,"
-	"\"hostname\":\"www.example.com\",\"dst_name\":\"example.com\","
-	"\"risks\":[\"Self-signed Cert\",\"Obsolete TLS\"],\"pkts_fwd\":12,\"pkts_rev\":10,"
-	"\"bytes_fwd\":3456,\"bytes_rev\":7890,\"end\":\"fin\","
-	"\"src_geo\":{\"asn\":64500,\"as_org\":\"Example \\\"Net\\\"\"},"
-	"\"dst_geo\":{\"country\":\"US\"},\"tunnel\":\"vxlan\"}\n";
+    "{\"type\":\"flow\",\"ts_first\":\"2023-11-14T22:13:20.123456Z\","
+    "\"ts_last\":\"2023-11-14T22:14:21.000001Z\",\"proto\":\"tcp\",\"vlan\":[10,20],"
+    "\"src_ip\":\"192.0.2.10\",\"src_port\":51234,\"dst_ip\":\"198.51.100.7\","
+    "\"dst_port\":443,\"initiator\":\"syn\",\"app\":\"TLS.Google\",\"app_master\":\"TLS\","
+    "\"app_proto\":\"Google\",\"category\":\"Web\",\"app_guessed\":false,"
+    "\"hostname\":\"www.example.com\",\"dst_name\":\"example.com\","
+    "\"risks\":[\"Self-signed Cert\",\"Obsolete TLS\"],\"pkts_fwd\":12,\"pkts_rev\":10,"
+    "\"bytes_fwd\":3456,\"bytes_rev\":7890,\"end\":\"fin\","
+    "\"src_geo\":{\"asn\":64500,\"as_org\":\"Example \\\"Net\\\"\"},"
+    "\"dst_geo\":{\"country\":\"US\"},\"tunnel\":\"vxlan\"}\n";
 
 static void test_flow_full(void **state)
 {
@@ -106,14 +106,13 @@ static void test_flow_icmpv6_unknowns(void **state)
 	jw_init(&w);
 	fa_json_flow(&w, &r);
 	assert_string_equal(
-		w.buf,
-		"{\"type\":\"flow\",\"ts_first\":\"1970-01-02T00:00:00.000001Z\","
-		"\"ts_last\":\"1970-01-02T00:00:00.000001Z\",\"proto\":\"icmpv6\",\"vlan\":[],"
-		"\"src_ip\":\"2001:db8::1\",\"src_port\":0,\"dst_ip\":\"2001:db8:0:1::53\","
-		"\"dst_port\":0,\"initiator\":\"first-packet\",\"app\":\"\",\"app_master\":\"\","
-		"\"app_proto\":\"\",\"category\":\"\",\"app_guessed\":true,\"hostname\":null,"
-		"\"dst_name\":null,\"risks\":[],\"pkts_fwd\":1,\"pkts_rev\":0,\"bytes_fwd\":104,"
-		"\"bytes_rev\":0,\"icmp_errors\":3,\"end\":\"idle\"}\n");
+	    w.buf, "{\"type\":\"flow\",\"ts_first\":\"1970-01-02T00:00:00.000001Z\","
+	           "\"ts_last\":\"1970-01-02T00:00:00.000001Z\",\"proto\":\"icmpv6\",\"vlan\":[],"
+	           "\"src_ip\":\"2001:db8::1\",\"src_port\":0,\"dst_ip\":\"2001:db8:0:1::53\","
+	           "\"dst_port\":0,\"initiator\":\"first-packet\",\"app\":\"\",\"app_master\":\"\","
+	           "\"app_proto\":\"\",\"category\":\"\",\"app_guessed\":true,\"hostname\":null,"
+	           "\"dst_name\":null,\"risks\":[],\"pkts_fwd\":1,\"pkts_rev\":0,\"bytes_fwd\":104,"
+	           "\"bytes_rev\":0,\"icmp_errors\":3,\"end\":\"idle\"}\n");
 	jw_free(&w);
 }
 
@@ -134,7 +133,7 @@ static void test_flow_hostile_strings(void **state)
 	assert_false(jw_failed(&w));
 	assert_true(json_valid(w.buf, w.len));
 	assert_non_null(strstr(w.buf, "\"hostname\":\"evil\\n\\u001b[31m\xef\xbf\xbd\xef\xbf\xbd"
-					"host\\\"\""));
+	                              "host\\\"\""));
 	assert_non_null(strstr(w.buf, "\"risks\":[\"Self-signed Cert\",\"\xef\xbf\xbd\"]"));
 	assert_non_null(strstr(w.buf, "\"vlan\":[10,20,0,0]"));
 	/* Exactly one line. */
@@ -178,11 +177,11 @@ static void test_stats(void **state)
 	jw_init(&w);
 	fa_json_stats(&w, &s);
 	assert_string_equal(w.buf, "{\"type\":\"stats\",\"packets\":100,\"bytes\":64000,"
-				   "\"ip_packets\":95,\"not_ip\":1,\"fragments\":2,"
-				   "\"reassembled\":1,\"flows\":7,\"flows_active\":0,\"evicted\":0,"
-				   "\"icmp_errors_unmatched\":2,\"capture_drops\":0,"
-				   "\"capture_if_drops\":0,\"decode_errors\":{\"truncated-tcp\":3,"
-				   "\"ipv4-header-length\":1},\"decode_errors_total\":4}\n");
+	                           "\"ip_packets\":95,\"not_ip\":1,\"fragments\":2,"
+	                           "\"reassembled\":1,\"flows\":7,\"flows_active\":0,\"evicted\":0,"
+	                           "\"icmp_errors_unmatched\":2,\"capture_drops\":0,"
+	                           "\"capture_if_drops\":0,\"decode_errors\":{\"truncated-tcp\":3,"
+	                           "\"ipv4-header-length\":1},\"decode_errors_total\":4}\n");
 
 	memset(&s, 0, sizeof(s));
 	s.ts_us = 1700000000000000ULL;
@@ -193,11 +192,11 @@ static void test_stats(void **state)
 	jw_reset(&w);
 	fa_json_stats(&w, &s);
 	assert_string_equal(w.buf, "{\"type\":\"stats\",\"ts\":\"2023-11-14T22:13:20.000000Z\","
-				   "\"packets\":0,\"bytes\":0,\"ip_packets\":0,\"not_ip\":0,"
-				   "\"fragments\":0,\"reassembled\":0,\"flows\":0,"
-				   "\"flows_active\":5,\"evicted\":6,\"icmp_errors_unmatched\":0,"
-				   "\"capture_drops\":8,\"capture_if_drops\":9,"
-				   "\"decode_errors\":{},\"decode_errors_total\":0}\n");
+	                           "\"packets\":0,\"bytes\":0,\"ip_packets\":0,\"not_ip\":0,"
+	                           "\"fragments\":0,\"reassembled\":0,\"flows\":0,"
+	                           "\"flows_active\":5,\"evicted\":6,\"icmp_errors_unmatched\":0,"
+	                           "\"capture_drops\":8,\"capture_if_drops\":9,"
+	                           "\"decode_errors\":{},\"decode_errors_total\":0}\n");
 	assert_true(json_valid(w.buf, w.len));
 	jw_free(&w);
 }
@@ -205,11 +204,11 @@ static void test_stats(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flow_full),
-		cmocka_unit_test(test_flow_icmpv6_unknowns),
-		cmocka_unit_test(test_flow_hostile_strings),
-		cmocka_unit_test(test_flow_appends_lines),
-		cmocka_unit_test(test_stats),
+	    cmocka_unit_test(test_flow_full),
+	    cmocka_unit_test(test_flow_icmpv6_unknowns),
+	    cmocka_unit_test(test_flow_hostile_strings),
+	    cmocka_unit_test(test_flow_appends_lines),
+	    cmocka_unit_test(test_stats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

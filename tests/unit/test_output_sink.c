@@ -15,7 +15,7 @@
 #include "output/sink.h"
 
 static struct fa_flow_record small_flow(const char *app, const char *end, uint64_t pkts_fwd,
-					uint64_t pkts_rev, uint64_t bytes_fwd, uint64_t bytes_rev)
+                                        uint64_t pkts_rev, uint64_t bytes_fwd, uint64_t bytes_rev)
 {
 	struct fa_flow_record r;
 	memset(&r, 0, sizeof(r));
@@ -37,19 +37,19 @@ static struct fa_flow_record small_flow(const char *app, const char *end, uint64
 }
 
 static const char dns_line[] =
-	"{\"type\":\"flow\",\"ts_first\":\"1970-01-01T00:00:01.000000Z\","
-	"\"ts_last\":\"1970-01-01T00:00:02.500000Z\",\"proto\":\"udp\",\"vlan\":[],"
-	"\"src_ip\":\"10.0.0.1\",\"src_port\":5353,\"dst_ip\":\"10.0.0.2\",\"dst_port\":53,"
-	"\"initiator\":\"first-packet\",\"app\":\"DNS\",\"app_master\":\"\",\"app_proto\":\"\","
-	"\"category\":\"\",\"app_guessed\":false,\"hostname\":null,\"dst_name\":null,"
-	"\"risks\":[],\"pkts_fwd\":1,\"pkts_rev\":1,\"bytes_fwd\":80,\"bytes_rev\":120,"
-	"\"end\":\"idle\"}\n";
+    "{\"type\":\"flow\",\"ts_first\":\"1970-01-01T00:00:01.000000Z\","
+    "\"ts_last\":\"1970-01-01T00:00:02.500000Z\",\"proto\":\"udp\",\"vlan\":[],"
+    "\"src_ip\":\"10.0.0.1\",\"src_port\":5353,\"dst_ip\":\"10.0.0.2\",\"dst_port\":53,"
+    "\"initiator\":\"first-packet\",\"app\":\"DNS\",\"app_master\":\"\",\"app_proto\":\"\","
+    "\"category\":\"\",\"app_guessed\":false,\"hostname\":null,\"dst_name\":null,"
+    "\"risks\":[],\"pkts_fwd\":1,\"pkts_rev\":1,\"bytes_fwd\":80,\"bytes_rev\":120,"
+    "\"end\":\"idle\"}\n";
 
 static const char stats_line[] =
-	"{\"type\":\"stats\",\"packets\":2,\"bytes\":200,\"ip_packets\":2,\"not_ip\":0,"
-	"\"fragments\":0,\"reassembled\":0,\"flows\":1,\"flows_active\":0,\"evicted\":0,"
-	"\"icmp_errors_unmatched\":0,\"capture_drops\":0,\"capture_if_drops\":0,"
-	"\"decode_errors\":{},\"decode_errors_total\":0}\n";
+    "{\"type\":\"stats\",\"packets\":2,\"bytes\":200,\"ip_packets\":2,\"not_ip\":0,"
+    "\"fragments\":0,\"reassembled\":0,\"flows\":1,\"flows_active\":0,\"evicted\":0,"
+    "\"icmp_errors_unmatched\":0,\"capture_drops\":0,\"capture_if_drops\":0,"
+    "\"decode_errors\":{},\"decode_errors_total\":0}\n";
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -67,7 +67,7 @@ static void test_json_file_roundtrip(void **state)
 	(void)state;
 	char path[512];
 	snprintf(path, sizeof(path), "%s/test_output_sink_%ld.jsonl", FA_TEST_BUILD,
-		 (long)getpid());
+	         (long)getpid());
 	char err[256] = "x";
 	struct fa_sink *s = NULL;
 	assert_int_equal(fa_sink_json_open(&s, path, err, sizeof(err)), FA_OK);
@@ -180,7 +180,7 @@ static void test_json_stdout_opens(void **state)
 }
 
 static char *run_summary(const struct fa_flow_record *flows, size_t n,
-			 const struct fa_stats_record *st)
+                         const struct fa_stats_record *st)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -210,10 +210,10 @@ static void test_summary_lines(void **state)
 {
 	(void)state;
 	struct fa_flow_record f[4] = {
-		small_flow("TLS.Google", "fin", 3, 2, 1000, 500),
-		small_flow("TLS.Google", "fin", 1, 1, 200, 100),
-		small_flow("DNS", "idle", 1, 1, 80, 120),
-		small_flow(NULL, "rst", 1, 0, 60, 0),
+	    small_flow("TLS.Google", "fin", 3, 2, 1000, 500),
+	    small_flow("TLS.Google", "fin", 1, 1, 200, 100),
+	    small_flow("DNS", "idle", 1, 1, 80, 120),
+	    small_flow(NULL, "rst", 1, 0, 60, 0),
 	};
 	const struct fa_stat_kv errs[] = {{"truncated-tcp", 2}, {"ipv4-header-length", 0}};
 	struct fa_stats_record st;
@@ -308,17 +308,17 @@ static void test_summary_write_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_file_roundtrip),
-		cmocka_unit_test(test_json_open_failure_names_path),
-		cmocka_unit_test(test_json_disk_full_at_flush),
-		cmocka_unit_test(test_json_disk_full_at_close),
-		cmocka_unit_test(test_json_disk_full_large),
-		cmocka_unit_test(test_close_null_safe),
-		cmocka_unit_test(test_json_stdout_opens),
-		cmocka_unit_test(test_summary_lines),
-		cmocka_unit_test(test_summary_many_apps_bounded),
-		cmocka_unit_test(test_summary_hostile_name),
-		cmocka_unit_test(test_summary_write_error),
+	    cmocka_unit_test(test_json_file_roundtrip),
+	    cmocka_unit_test(test_json_open_failure_names_path),
+	    cmocka_unit_test(test_json_disk_full_at_flush),
+	    cmocka_unit_test(test_json_disk_full_at_close),
+	    cmocka_unit_test(test_json_disk_full_large),
+	    cmocka_unit_test(test_close_null_safe),
+	    cmocka_unit_test(test_json_stdout_opens),
+	    cmocka_unit_test(test_summary_lines),
+	    cmocka_unit_test(test_summary_many_apps_bounded),
+	    cmocka_unit_test(test_summary_hostile_name),
+	    cmocka_unit_test(test_summary_write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
