@@ -106,9 +106,15 @@ void fa_dpi_flow_free(struct fa_dpi_flow **f)
 	*f = NULL;
 }
 
-static void copy_name(char *dst, size_t len, const char *src)
+/* Copies a NUL-terminated name, truncating to fit; "" for NULL. By hand
+ * (not snprintf) because it runs four times for every flow record. */
+static size_t copy_name(char *dst, size_t len, const char *src)
 {
-	snprintf(dst, len, "%s", src ? src : "");
+	size_t n = src ? strnlen(src, len - 1) : 0;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+	return n;
 }
 
 /* Keeps nDPI's verdict and the metadata we report; names come later. */
@@ -139,19 +145,24 @@ static void fill_result(struct fa_dpi_flow *f, ndpi_protocol p, bool guessed,
 void fa_dpi_names(struct fa_dpi *dpi, const struct fa_dpi_result *res, struct fa_dpi_names *out)
 {
 	ndpi_protocol p = {res->master_id, res->app_id, (ndpi_protocol_category_t)res->category_id};
-	char name[FA_DPI_NAME_MAX];
-	ndpi_protocol2name(dpi->mod, p, name, sizeof(name));
-	copy_name(out->app, sizeof(out->app), name);
 	bool has_master = p.master_protocol != NDPI_PROTOCOL_UNKNOWN &&
 			  p.master_protocol != p.app_protocol;
 	if (has_master) {
 		copy_name(out->master, sizeof(out->master),
 			  ndpi_get_proto_name(dpi->mod, p.master_protocol));
 		copy_name(out->proto, sizeof(out->proto), ndpi_get_proto_name(dpi->mod, p.app_protocol));
+		/* "MASTER.APP" as ndpi_protocol2name spells it, or MASTER alone
+		 * when the application part is unknown. */
+		size_t n = copy_name(out->app, sizeof(out->app), out->master);
+		if (p.app_protocol != NDPI_PROTOCOL_UNKNOWN && n + 1 < sizeof(out->app)) {
+			out->app[n] = '.';
+			copy_name(out->app + n + 1, sizeof(out->app) - n - 1, out->proto);
+		}
 	} else {
 		out->master[0] = '\0';
 		uint16_t id = p.app_protocol != NDPI_PROTOCOL_UNKNOWN ? p.app_protocol : p.master_protocol;
 		copy_name(out->proto, sizeof(out->proto), ndpi_get_proto_name(dpi->mod, id));
+		copy_name(out->app, sizeof(out->app), out->proto);
 	}
 	copy_name(out->category, sizeof(out->category), ndpi_category_get_name(dpi->mod, p.category));
 }

@@ -1,6 +1,7 @@
 /* engine.c - the capture thread: read, decode, learn names, dispatch. */
 #include "engine.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@ struct engine {
 	struct fa_worker *workers[MAX_WORKERS];
 	unsigned nworkers;
 	bool threaded;
+	unsigned share0; /* of 256 hash buckets, those worker 0 handles */
 	uint64_t now_us, last_tick_us;
 	uint64_t frames, bytes;
 	struct fa_progress prog;
@@ -61,16 +63,20 @@ static void learn_dns(struct engine *e, const struct fa_pkt *p)
 
 static void dispatch(struct engine *e, const struct fa_pkt *p)
 {
-	if (!e->threaded) {
-		fa_worker_packet(e->workers[0], p);
-		return;
+	unsigned i = 0;
+	if (e->threaded) {
+		uint32_t h = fa_flow_hash_pkt(p);
+		i = (h & 255) < e->share0 ? 0 : 1 + (h >> 8) % (e->nworkers - 1);
 	}
-	unsigned i = fa_flow_hash_pkt(p) % e->nworkers;
-	fa_worker_post_packet(e->workers[i], p);
+	if (i == 0)
+		fa_worker_packet(e->workers[0], p);
+	else
+		fa_worker_post_packet(e->workers[i], p);
 	/* Workers that see no packets still need time to pass for expiry. */
-	if (e->now_us >= e->last_tick_us + TICK_US) {
+	if (e->threaded && e->now_us >= e->last_tick_us + TICK_US) {
 		e->last_tick_us = e->now_us;
-		for (unsigned k = 0; k < e->nworkers; k++) {
+		fa_worker_tick(e->workers[0], e->now_us);
+		for (unsigned k = 1; k < e->nworkers; k++) {
 			if (k != i)
 				fa_worker_post_tick(e->workers[k], e->now_us);
 		}
@@ -160,6 +166,11 @@ static int start_workers(struct engine *e, char *errbuf, size_t errlen)
 	if (e->nworkers > MAX_WORKERS)
 		e->nworkers = MAX_WORKERS;
 	e->threaded = e->nworkers > 1;
+	/* Worker 0 shares its thread with reading and decoding, which cost
+	 * about as much as the flow work itself: it takes 3/8 of an equal
+	 * share of the hash space (48 of 256 with two workers; measured best
+	 * of 32..64 in bench/, docs/performance.md). */
+	e->share0 = 256u * 3u / (8u * e->nworkers);
 	uint32_t max_flows = o->max_flows ? o->max_flows : 1000000;
 	uint32_t per = max_flows / e->nworkers;
 	if (per == 0)
@@ -168,7 +179,9 @@ static int start_workers(struct engine *e, char *errbuf, size_t errlen)
 		int rc = fa_worker_new(&e->workers[i], i, &e->sh, o, per, errbuf, errlen);
 		if (rc < 0)
 			return rc;
-		if (e->threaded && (rc = fa_worker_start(e->workers[i])) < 0) {
+		/* Worker 0 runs in the capture thread: with N workers there are N
+		 * busy threads, not N + 1 competing for N CPUs. */
+		if (i > 0 && (rc = fa_worker_start(e->workers[i])) < 0) {
 			snprintf(errbuf, errlen, "cannot start worker %u: %s", i, fa_strerror(rc));
 			return rc;
 		}
@@ -232,6 +245,23 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 	struct engine e;
 	memset(&e, 0, sizeof(e));
 	memset(res, 0, sizeof(*res));
+	/* When no input can even be opened there is nothing to report: fail
+	 * before any output is created, instead of writing an empty summary. */
+	size_t readable = 0;
+	int first_errno = 0;
+	for (size_t i = 0; i < o->ninputs; i++) {
+		if (strcmp(o->inputs[i], "-") == 0 || access(o->inputs[i], R_OK) == 0)
+			readable++;
+		else if (!first_errno)
+			first_errno = errno;
+	}
+	if (o->ninputs && !readable) {
+		snprintf(errbuf, errlen, "%s: %s%s", o->inputs[0], strerror(first_errno),
+			 o->ninputs > 1 ? " (and no other input is readable)" : "");
+		res->input_errors = (unsigned)o->ninputs;
+		return FA_ERR_IO;
+	}
+
 	e.o = o;
 	pthread_mutex_init(&e.sh.out_lock, NULL);
 	fa_progress_init(&e.prog, o->notice_fp, o->progress);
@@ -269,12 +299,9 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 	rc = FA_OK;
 
 	/* End of input: every worker ends its flows as "eof". */
-	for (unsigned i = 0; i < e.nworkers; i++) {
-		if (e.threaded)
-			fa_worker_join(e.workers[i]);
-		else
-			fa_worker_finish(e.workers[i]);
-	}
+	fa_worker_finish(e.workers[0]);
+	for (unsigned i = 1; i < e.nworkers; i++)
+		fa_worker_join(e.workers[i]);
 	write_stats(&e);
 	for (size_t i = 0; i < e.sh.nsinks; i++) {
 		int crc = fa_sink_close(&e.sh.sinks[i]);

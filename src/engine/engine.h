@@ -4,7 +4,8 @@
  * The capture thread reads frames, decodes them (the decoder owns fragment
  * reassembly), learns names from DNS answers, and hands each packet to the
  * worker chosen by the flow's symmetric hash, so both directions of a flow
- * meet in one worker's table. Workers own their flow table, nDPI module and
+ * meet in one worker's table. Worker 0 runs in the capture thread, the
+ * others in threads of their own. Workers own their flow table, nDPI module and
  * GeoIP cache; they share only the name table (read-mostly) and the sinks
  * (behind one lock). With one worker everything runs in the calling thread. */
 #ifndef FA_ENGINE_H

@@ -1,7 +1,6 @@
 /* ring.c - the SPSC byte ring (see ring.h for the protocol). */
 #include "ring.h"
 
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -79,15 +78,28 @@ void fa_ring_commit(struct fa_ring *r, size_t len)
 	}
 }
 
+/* A busy-wait hint to the CPU; sched_yield in a spin loop cost more in the
+ * scheduler than the work it waited for. */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+#define SPIN_ROUNDS 4096 /* a few tens of microseconds before sleeping */
+
 void *fa_ring_reserve_wait(struct fa_ring *r, size_t len)
 {
 	void *p;
 	unsigned spins = 0;
 	while (!(p = fa_ring_reserve(r, len))) {
-		if (++spins < 64)
-			sched_yield();
-		else {
-			struct timespec ts = {0, 20000};
+		if (++spins < SPIN_ROUNDS) {
+			cpu_relax();
+		} else {
+			struct timespec ts = {0, 50000};
 			nanosleep(&ts, NULL);
 		}
 	}
@@ -121,8 +133,8 @@ struct fa_ring_msg *fa_ring_peek_wait(struct fa_ring *r)
 	struct fa_ring_msg *m;
 	unsigned spins = 0;
 	while (!(m = fa_ring_peek(r))) {
-		if (++spins < 200) {
-			sched_yield();
+		if (++spins < SPIN_ROUNDS) {
+			cpu_relax();
 			continue;
 		}
 		/* Announce the sleep, then look again so a commit between the

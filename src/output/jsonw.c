@@ -278,18 +278,34 @@ static void jw_raw_value(struct jw *w, const char *s, size_t n)
 	jw_put(w, s, n);
 }
 
+/* Decimal digits of v, right-aligned in tmp; returns where they start.
+ * By hand because snprintf was a tenth of the time spent per record. */
+static char *u64_digits(uint64_t v, char *end)
+{
+	char *p = end;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
 void jw_u64(struct jw *w, uint64_t v)
 {
 	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
-	jw_raw_value(w, tmp, (size_t)n);
+	char *p = u64_digits(v, tmp + sizeof(tmp));
+	jw_raw_value(w, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void jw_i64(struct jw *w, int64_t v)
 {
 	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
-	jw_raw_value(w, tmp, (size_t)n);
+	/* The magnitude of INT64_MIN does not fit an int64_t: negate unsigned. */
+	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char *p = u64_digits(mag, tmp + sizeof(tmp));
+	if (v < 0)
+		*--p = '-';
+	jw_raw_value(w, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void jw_bool(struct jw *w, bool v)
