@@ -35,6 +35,11 @@ int fa_capture_linktype(const struct fa_capture *cap);       /* DLT_ value */
 const char *fa_capture_linktype_name(const struct fa_capture *cap);
 const char *fa_capture_name(const struct fa_capture *cap);
 const char *fa_capture_error(const struct fa_capture *cap);
+bool fa_capture_failed(const struct fa_capture *cap); /* a read error ended it */
+
+/* Checks a filter expression's syntax (as for Ethernet) before anything
+ * is opened, so a typo fails at once; errbuf gets libpcap's message. */
+int fa_capture_check_filter(const char *bpf, char *errbuf, size_t errlen);
 uint32_t fa_capture_snaplen(const struct fa_capture *cap);
 
 /* Bytes read so far and the file size, for a progress bar; false when the

@@ -123,6 +123,32 @@ const char *fa_capture_error(const struct fa_capture *cap)
 	return cap->err[0] ? cap->err : "no error";
 }
 
+bool fa_capture_failed(const struct fa_capture *cap)
+{
+	return cap->err[0] != '\0';
+}
+
+int fa_capture_check_filter(const char *bpf, char *errbuf, size_t errlen)
+{
+	if (!bpf || !*bpf)
+		return FA_OK;
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+	if (!dead) {
+		snprintf(errbuf, errlen, "cannot check the filter: out of memory");
+		return FA_ERR_NOMEM;
+	}
+	struct bpf_program prog;
+	int rc = FA_OK;
+	if (pcap_compile(dead, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(errbuf, errlen, "invalid filter expression '%s': %s", bpf, pcap_geterr(dead));
+		rc = FA_ERR_USAGE;
+	} else {
+		pcap_freecode(&prog);
+	}
+	pcap_close(dead);
+	return rc;
+}
+
 uint32_t fa_capture_snaplen(const struct fa_capture *cap)
 {
 	return (uint32_t)pcap_snapshot(cap->pcap);

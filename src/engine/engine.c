@@ -271,7 +271,8 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 		snprintf(errbuf, errlen, "cannot create the decoder: %s", fa_strerror(rc));
 		goto out;
 	}
-	if ((rc = open_enrichment(&e, errbuf, errlen)) < 0 ||
+	if ((rc = fa_capture_check_filter(o->bpf, errbuf, errlen)) < 0 ||
+	    (rc = open_enrichment(&e, errbuf, errlen)) < 0 ||
 	    (rc = open_outputs(&e, errbuf, errlen)) < 0 ||
 	    (rc = start_workers(&e, errbuf, errlen)) < 0)
 		goto out;
@@ -292,7 +293,7 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 			continue;
 		}
 		read_input(&e, cap);
-		if (fa_capture_error(cap) && strcmp(fa_capture_error(cap), "no error") != 0)
+		if (fa_capture_failed(cap))
 			res->input_errors++;
 		fa_capture_close(&cap);
 	}
