@@ -51,45 +51,45 @@ static void on_signal(int sig)
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: flowaudit -r FILE [-r FILE ...] [options] [expression]\n"
-		"       flowaudit policy ... | learn ...   (policy tools: not in this version)\n"
-		"\n"
-		"Reads captures, follows every flow, names its application with nDPI and\n"
-		"writes one JSON record per flow. The expression is a BPF filter, as in tcpdump.\n"
-		"\n"
-		"Input:\n"
-		"  -r FILE                read a pcap or pcapng file; '-' reads standard input;\n"
-		"                         repeat to read several files in order\n"
-		"  -F FILE                read the filter expression from FILE\n"
-		"Output:\n"
-		"  -j, --json FILE        write JSON Lines to FILE ('-' = standard output)\n"
-		"  -q, --quiet            no summary and no progress bar\n"
-		"      --no-progress      no progress bar (shown only on a terminal)\n"
-		"Flows:\n"
-		"      --max-flows N      flows tracked at once (default 1000000); the oldest\n"
-		"                         idle flow is ended as \"evicted\" when full\n"
-		"      --tcp-timeout S    idle timeouts in seconds (defaults: TCP 300,\n"
-		"      --udp-timeout S      UDP 60, ICMP 30, other protocols 60)\n"
-		"      --icmp-timeout S\n"
-		"      --other-timeout S\n"
-		"      --linger S         wait after FIN both ways or RST (default 2)\n"
-		"Detection:\n"
-		"      --signatures FILE  nDPI protocol file (repeatable); replaces the bundled\n"
-		"                         signatures\n"
-		"      --no-signatures    load no custom signatures\n"
-		"      --dpi-packets-tcp N  give up detection after N packets (default 80)\n"
-		"      --dpi-packets-udp N  (default 24; also used for other protocols)\n"
-		"      --no-guess         report \"Unknown\" instead of guessing from ports\n"
-		"Enrichment:\n"
-		"      --geoip FILE       MaxMind DB file (Country, City or ASN); repeatable\n"
-		"Performance:\n"
-		"      --threads N        worker threads (default: one per CPU; 1 = no threads)\n"
-		"\n"
-		"  -h, --help             this help\n"
-		"  -V, --version          version and library versions\n"
-		"\n"
-		"Exit status: 0 success, 2 bad usage or unreadable input.\n"
-		"See flowaudit(1) and docs/json.md.\n");
+	        "Usage: flowaudit -r FILE [-r FILE ...] [options] [expression]\n"
+	        "       flowaudit policy ... | learn ...   (policy tools: not in this version)\n"
+	        "\n"
+	        "Reads captures, follows every flow, names its application with nDPI and\n"
+	        "writes one JSON record per flow. The expression is a BPF filter, as in tcpdump.\n"
+	        "\n"
+	        "Input:\n"
+	        "  -r FILE                read a pcap or pcapng file; '-' reads standard input;\n"
+	        "                         repeat to read several files in order\n"
+	        "  -F FILE                read the filter expression from FILE\n"
+	        "Output:\n"
+	        "  -j, --json FILE        write JSON Lines to FILE ('-' = standard output)\n"
+	        "  -q, --quiet            no summary and no progress bar\n"
+	        "      --no-progress      no progress bar (shown only on a terminal)\n"
+	        "Flows:\n"
+	        "      --max-flows N      flows tracked at once (default 1000000); the oldest\n"
+	        "                         idle flow is ended as \"evicted\" when full\n"
+	        "      --tcp-timeout S    idle timeouts in seconds (defaults: TCP 300,\n"
+	        "      --udp-timeout S      UDP 60, ICMP 30, other protocols 60)\n"
+	        "      --icmp-timeout S\n"
+	        "      --other-timeout S\n"
+	        "      --linger S         wait after FIN both ways or RST (default 2)\n"
+	        "Detection:\n"
+	        "      --signatures FILE  nDPI protocol file (repeatable); replaces the bundled\n"
+	        "                         signatures\n"
+	        "      --no-signatures    load no custom signatures\n"
+	        "      --dpi-packets-tcp N  give up detection after N packets (default 80)\n"
+	        "      --dpi-packets-udp N  (default 24; also used for other protocols)\n"
+	        "      --no-guess         report \"Unknown\" instead of guessing from ports\n"
+	        "Enrichment:\n"
+	        "      --geoip FILE       MaxMind DB file (Country, City or ASN); repeatable\n"
+	        "Performance:\n"
+	        "      --threads N        worker threads (default: one per CPU; 1 = no threads)\n"
+	        "\n"
+	        "  -h, --help             this help\n"
+	        "  -V, --version          version and library versions\n"
+	        "\n"
+	        "Exit status: 0 success, 2 bad usage or unreadable input.\n"
+	        "See flowaudit(1) and docs/json.md.\n");
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -193,7 +193,8 @@ static void find_bundled_signatures(struct cli *c)
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			snprintf(installed, sizeof(installed), "%s/../share/flowaudit/signatures", exe);
+			snprintf(installed, sizeof(installed), "%s/../share/flowaudit/signatures",
+			         exe);
 			dirs[0] = installed;
 		}
 	}
@@ -246,25 +247,25 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{"json", required_argument, NULL, 'j'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-	{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
-	{"tcp-timeout", required_argument, NULL, OPT_TCP_TO},
-	{"udp-timeout", required_argument, NULL, OPT_UDP_TO},
-	{"icmp-timeout", required_argument, NULL, OPT_ICMP_TO},
-	{"other-timeout", required_argument, NULL, OPT_OTHER_TO},
-	{"linger", required_argument, NULL, OPT_LINGER},
-	{"signatures", required_argument, NULL, OPT_SIGS},
-	{"no-signatures", no_argument, NULL, OPT_NO_SIGS},
-	{"dpi-packets-tcp", required_argument, NULL, OPT_DPI_TCP},
-	{"dpi-packets-udp", required_argument, NULL, OPT_DPI_UDP},
-	{"no-guess", no_argument, NULL, OPT_NO_GUESS},
-	{"geoip", required_argument, NULL, OPT_GEOIP},
-	{"threads", required_argument, NULL, OPT_THREADS},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+    {"json", required_argument, NULL, 'j'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+    {"tcp-timeout", required_argument, NULL, OPT_TCP_TO},
+    {"udp-timeout", required_argument, NULL, OPT_UDP_TO},
+    {"icmp-timeout", required_argument, NULL, OPT_ICMP_TO},
+    {"other-timeout", required_argument, NULL, OPT_OTHER_TO},
+    {"linger", required_argument, NULL, OPT_LINGER},
+    {"signatures", required_argument, NULL, OPT_SIGS},
+    {"no-signatures", no_argument, NULL, OPT_NO_SIGS},
+    {"dpi-packets-tcp", required_argument, NULL, OPT_DPI_TCP},
+    {"dpi-packets-udp", required_argument, NULL, OPT_DPI_UDP},
+    {"no-guess", no_argument, NULL, OPT_NO_GUESS},
+    {"geoip", required_argument, NULL, OPT_GEOIP},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 static void version(void)
@@ -302,32 +303,42 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case OPT_NO_PROGRESS: c->no_progress = true; break;
 		case OPT_MAX_FLOWS:
 			if (!parse_u64(optarg, 1, 100000000, &v))
-				return usage_error("--max-flows takes a number from 1 to 100000000, not '%s'",
-						   optarg);
+				return usage_error(
+				    "--max-flows takes a number from 1 to 100000000, not '%s'",
+				    optarg);
 			c->eo.max_flows = (uint32_t)v;
 			break;
-		case OPT_TCP_TO: rc = set_timeout(optarg, "--tcp-timeout", &c->eo.tcp_timeout_us); break;
-		case OPT_UDP_TO: rc = set_timeout(optarg, "--udp-timeout", &c->eo.udp_timeout_us); break;
-		case OPT_ICMP_TO: rc = set_timeout(optarg, "--icmp-timeout", &c->eo.icmp_timeout_us); break;
+		case OPT_TCP_TO:
+			rc = set_timeout(optarg, "--tcp-timeout", &c->eo.tcp_timeout_us);
+			break;
+		case OPT_UDP_TO:
+			rc = set_timeout(optarg, "--udp-timeout", &c->eo.udp_timeout_us);
+			break;
+		case OPT_ICMP_TO:
+			rc = set_timeout(optarg, "--icmp-timeout", &c->eo.icmp_timeout_us);
+			break;
 		case OPT_OTHER_TO:
 			rc = set_timeout(optarg, "--other-timeout", &c->eo.other_timeout_us);
 			break;
 		case OPT_LINGER: rc = set_timeout(optarg, "--linger", &c->eo.linger_us); break;
 		case OPT_SIGS:
 			if (!list_add(&c->sigs, optarg))
-				return usage_error("too many --signatures files (at most %d)", MAX_LIST);
+				return usage_error("too many --signatures files (at most %d)",
+				                   MAX_LIST);
 			break;
 		case OPT_NO_SIGS: c->no_signatures = true; break;
 		case OPT_DPI_TCP:
 			if (!parse_u64(optarg, 1, 10000, &v))
-				return usage_error("--dpi-packets-tcp takes a number from 1 to 10000, not '%s'",
-						   optarg);
+				return usage_error(
+				    "--dpi-packets-tcp takes a number from 1 to 10000, not '%s'",
+				    optarg);
 			c->eo.dpi.max_pkts_tcp = (uint32_t)v;
 			break;
 		case OPT_DPI_UDP:
 			if (!parse_u64(optarg, 1, 10000, &v))
-				return usage_error("--dpi-packets-udp takes a number from 1 to 10000, not '%s'",
-						   optarg);
+				return usage_error(
+				    "--dpi-packets-udp takes a number from 1 to 10000, not '%s'",
+				    optarg);
 			c->eo.dpi.max_pkts_udp = c->eo.dpi.max_pkts_other = (uint32_t)v;
 			break;
 		case OPT_NO_GUESS: c->eo.dpi.no_guess = true; break;
@@ -337,16 +348,18 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_THREADS:
 			if (!parse_u64(optarg, 1, 8, &v))
-				return usage_error("--threads takes a number from 1 to 8, not '%s'", optarg);
+				return usage_error("--threads takes a number from 1 to 8, not '%s'",
+				                   optarg);
 			c->eo.workers = (unsigned)v;
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': version(); return 0;
 		case '?':
 			if (optopt)
-				return usage_error("option -%c is unknown or needs an argument", optopt);
+				return usage_error("option -%c is unknown or needs an argument",
+				                   optopt);
 			return usage_error("option '%s' is unknown or needs an argument",
-					   argv[optind - 1]);
+			                   argv[optind - 1]);
 		}
 		if (rc)
 			return rc;
@@ -355,7 +368,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		return usage_error("nothing to read: give at least one -r FILE");
 	if (filter_file) {
 		if (optind < argc)
-			return usage_error("give the filter either with -F or as arguments, not both");
+			return usage_error(
+			    "give the filter either with -F or as arguments, not both");
 		c->bpf = read_filter_file(filter_file);
 		if (!c->bpf)
 			return usage_error("cannot read filter file '%s'", filter_file);

@@ -14,8 +14,8 @@
 
 struct fa_frame {
 	uint64_t ts_us;
-	uint32_t caplen;   /* bytes captured (available at data) */
-	uint32_t wire_len; /* length on the wire */
+	uint32_t caplen;     /* bytes captured (available at data) */
+	uint32_t wire_len;   /* length on the wire */
 	const uint8_t *data; /* valid until the next fa_capture_next call */
 };
 
@@ -23,7 +23,7 @@ struct fa_capture;
 
 /* Opens a capture file; bpf may be NULL or "" for no filter. */
 int fa_capture_open_file(struct fa_capture **out, const char *path, const char *bpf, char *errbuf,
-			 size_t errlen);
+                         size_t errlen);
 void fa_capture_close(struct fa_capture **cap);
 
 /* 1: a frame in *f; 0: end of input; negative: a read error, message in
@@ -31,7 +31,7 @@ void fa_capture_close(struct fa_capture **cap);
  * have been delivered. */
 int fa_capture_next(struct fa_capture *cap, struct fa_frame *f);
 
-int fa_capture_linktype(const struct fa_capture *cap);       /* DLT_ value */
+int fa_capture_linktype(const struct fa_capture *cap); /* DLT_ value */
 const char *fa_capture_linktype_name(const struct fa_capture *cap);
 const char *fa_capture_name(const struct fa_capture *cap);
 const char *fa_capture_error(const struct fa_capture *cap);

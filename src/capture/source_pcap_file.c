@@ -20,7 +20,7 @@ struct fa_capture {
 };
 
 int fa_capture_open_file(struct fa_capture **out, const char *path, const char *bpf, char *errbuf,
-			 size_t errlen)
+                         size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	*out = NULL;
@@ -57,14 +57,15 @@ int fa_capture_open_file(struct fa_capture **out, const char *path, const char *
 		struct bpf_program prog;
 		if (pcap_compile(c->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 			snprintf(errbuf, errlen, "invalid filter expression '%s': %s", bpf,
-				 pcap_geterr(c->pcap));
+			         pcap_geterr(c->pcap));
 			fa_capture_close(&c);
 			return FA_ERR_USAGE;
 		}
 		int rc = pcap_setfilter(c->pcap, &prog);
 		pcap_freecode(&prog);
 		if (rc != 0) {
-			snprintf(errbuf, errlen, "%s: cannot set filter: %s", path, pcap_geterr(c->pcap));
+			snprintf(errbuf, errlen, "%s: cannot set filter: %s", path,
+			         pcap_geterr(c->pcap));
 			fa_capture_close(&c);
 			return FA_ERR_CAPTURE;
 		}
@@ -140,7 +141,8 @@ int fa_capture_check_filter(const char *bpf, char *errbuf, size_t errlen)
 	struct bpf_program prog;
 	int rc = FA_OK;
 	if (pcap_compile(dead, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(errbuf, errlen, "invalid filter expression '%s': %s", bpf, pcap_geterr(dead));
+		snprintf(errbuf, errlen, "invalid filter expression '%s': %s", bpf,
+		         pcap_geterr(dead));
 		rc = FA_ERR_USAGE;
 	} else {
 		pcap_freecode(&prog);

@@ -21,8 +21,13 @@ size_t fa_time_rfc3339(uint64_t ts_us, char *buf, size_t len)
 	static const struct {
 		uint8_t pos, width;
 	} fields[] = {{0, 4}, {5, 2}, {8, 2}, {11, 2}, {14, 2}, {17, 2}, {20, 6}};
-	unsigned vals[] = {(unsigned)year, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday,
-			   (unsigned)tm.tm_hour, (unsigned)tm.tm_min, (unsigned)tm.tm_sec, usec};
+	unsigned vals[] = {(unsigned)year,
+	                   (unsigned)tm.tm_mon + 1,
+	                   (unsigned)tm.tm_mday,
+	                   (unsigned)tm.tm_hour,
+	                   (unsigned)tm.tm_min,
+	                   (unsigned)tm.tm_sec,
+	                   usec};
 	memcpy(buf, "0000-00-00T00:00:00.000000Z", FA_TIME_RFC3339_LEN);
 	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
 		unsigned v = vals[f];

@@ -21,15 +21,15 @@
 
 /* Link types we decode, numbered as libpcap's DLT_ values. */
 enum fa_linktype {
-	FA_LINK_NULL = 0,      /* DLT_NULL: BSD loopback, 4-byte host-order family */
-	FA_LINK_EN10MB = 1,    /* DLT_EN10MB: Ethernet */
-	FA_LINK_RAW = 12,      /* DLT_RAW (as seen on Linux): raw IPv4/IPv6 */
-	FA_LINK_LOOP = 108,    /* DLT_LOOP: OpenBSD loopback, network-order family */
+	FA_LINK_NULL = 0,   /* DLT_NULL: BSD loopback, 4-byte host-order family */
+	FA_LINK_EN10MB = 1, /* DLT_EN10MB: Ethernet */
+	FA_LINK_RAW = 12,   /* DLT_RAW (as seen on Linux): raw IPv4/IPv6 */
+	FA_LINK_LOOP = 108, /* DLT_LOOP: OpenBSD loopback, network-order family */
 	FA_LINK_LINUX_SLL = 113,
 	FA_LINK_IPV4 = 228,
 	FA_LINK_IPV6 = 229,
 	FA_LINK_LINUX_SLL2 = 276,
-	FA_LINK_RAW_ALT = 101  /* LINKTYPE_RAW as written in files */
+	FA_LINK_RAW_ALT = 101 /* LINKTYPE_RAW as written in files */
 };
 
 enum fa_l4proto {
@@ -58,35 +58,35 @@ enum fa_tunnel {
 };
 const char *fa_tunnel_name(enum fa_tunnel t);
 
-#define FA_MAX_VLANS 4      /* 802.1Q / 802.1ad tags kept per packet */
+#define FA_MAX_VLANS 4 /* 802.1Q / 802.1ad tags kept per packet */
 #define FA_MAX_TUNNEL_DEPTH 4
 
 /* Why a frame was not decoded. Names (fa_dec_reason_name) appear in the
  * stats record, so they are a contract: append, never renumber or rename. */
 enum fa_dec_reason {
 	FA_DR_NONE = 0,
-	FA_DR_LINKTYPE,        /* link type we do not decode */
-	FA_DR_TRUNC_LINK,      /* Ethernet/SLL/SLL2/null header cut short */
+	FA_DR_LINKTYPE,   /* link type we do not decode */
+	FA_DR_TRUNC_LINK, /* Ethernet/SLL/SLL2/null header cut short */
 	FA_DR_TRUNC_VLAN,
 	FA_DR_TOO_MANY_VLANS,
 	FA_DR_TRUNC_MPLS,
-	FA_DR_MPLS_PAYLOAD,    /* bottom of stack not followed by IPv4/IPv6/Ethernet PW */
+	FA_DR_MPLS_PAYLOAD, /* bottom of stack not followed by IPv4/IPv6/Ethernet PW */
 	FA_DR_TRUNC_PPPOE,
-	FA_DR_PPPOE_PROTO,     /* PPP protocol that is not IP */
+	FA_DR_PPPOE_PROTO, /* PPP protocol that is not IP */
 	FA_DR_TRUNC_IPV4,
-	FA_DR_IPV4_HLEN,       /* IHL < 5 or past the data */
-	FA_DR_IPV4_TOTLEN,     /* total length smaller than the header */
+	FA_DR_IPV4_HLEN,   /* IHL < 5 or past the data */
+	FA_DR_IPV4_TOTLEN, /* total length smaller than the header */
 	FA_DR_TRUNC_IPV6,
-	FA_DR_IPV6_EXTHDR,     /* extension header chain cut short or malformed */
-	FA_DR_IP_VERSION,      /* version nibble neither 4 nor 6 */
+	FA_DR_IPV6_EXTHDR, /* extension header chain cut short or malformed */
+	FA_DR_IP_VERSION,  /* version nibble neither 4 nor 6 */
 	FA_DR_TRUNC_TCP,
-	FA_DR_TCP_HLEN,        /* data offset < 5 or past the data */
+	FA_DR_TCP_HLEN, /* data offset < 5 or past the data */
 	FA_DR_TRUNC_UDP,
-	FA_DR_UDP_LEN,         /* UDP length field smaller than 8 */
+	FA_DR_UDP_LEN, /* UDP length field smaller than 8 */
 	FA_DR_TRUNC_SCTP,
 	FA_DR_TRUNC_ICMP,
 	FA_DR_TRUNC_GRE,
-	FA_DR_GRE_VERSION,     /* GRE version/flags we do not decode */
+	FA_DR_GRE_VERSION, /* GRE version/flags we do not decode */
 	FA_DR_TRUNC_ERSPAN,
 	FA_DR_TRUNC_VXLAN,
 	FA_DR_TUNNEL_DEPTH,    /* more nested tunnels than FA_MAX_TUNNEL_DEPTH */
@@ -110,21 +110,21 @@ enum fa_dec_result {
  * decoder's reassembly buffer (valid until the next fa_decode call). */
 struct fa_pkt {
 	uint64_t ts_us;
-	uint32_t wire_len;      /* frame length on the wire */
+	uint32_t wire_len; /* frame length on the wire */
 	/* VLAN ids, outermost first. Tags of an Ethernet frame carried inside a
 	 * tunnel (VXLAN, GRE bridging, ERSPAN, MPLS pseudowire) are appended
 	 * after the outer ones; more than FA_MAX_VLANS in all is
 	 * FA_DR_TOO_MANY_VLANS. */
 	uint16_t vlan[FA_MAX_VLANS];
 	uint8_t nvlan;
-	uint8_t tunnel;         /* enum fa_tunnel of the outermost tunnel */
-	uint8_t l4proto;        /* IP protocol / next header of the inner packet */
+	uint8_t tunnel;  /* enum fa_tunnel of the outermost tunnel */
+	uint8_t l4proto; /* IP protocol / next header of the inner packet */
 	uint8_t tcp_flags;
 	struct fa_addr src, dst; /* inner (innermost) IP addresses */
-	uint16_t sport, dport;  /* TCP/UDP/SCTP ports; 0 for ICMP and others */
+	uint16_t sport, dport;   /* TCP/UDP/SCTP ports; 0 for ICMP and others */
 	uint8_t icmp_type, icmp_code;
-	bool reassembled;       /* built from fragments */
-	bool is_fragment_tail;  /* unused by callers; reserved */
+	bool reassembled;      /* built from fragments */
+	bool is_fragment_tail; /* unused by callers; reserved */
 
 	/* ICMP/ICMPv6 error (unreachable, time exceeded, packet too big,
 	 * parameter problem) quoting a packet: the quoted 5-tuple, as the quoted
@@ -156,17 +156,18 @@ void fa_decoder_free(struct fa_decoder **dec);
 
 /* Decodes one frame. Counts every outcome in the decoder's stats. */
 enum fa_dec_result fa_decode(struct fa_decoder *dec, int linktype, const uint8_t *frame,
-			     uint32_t caplen, uint32_t wire_len, uint64_t ts_us, struct fa_pkt *out);
+                             uint32_t caplen, uint32_t wire_len, uint64_t ts_us,
+                             struct fa_pkt *out);
 
 /* True for link types fa_decode understands. */
 bool fa_decode_linktype_supported(int linktype);
 
 struct fa_decode_stats {
 	uint64_t frames;
-	uint64_t packets;      /* FA_DEC_PACKET outcomes */
+	uint64_t packets; /* FA_DEC_PACKET outcomes */
 	uint64_t not_ip;
-	uint64_t fragments;    /* fragments seen (held or completing) */
-	uint64_t reassembled;  /* datagrams completed from fragments */
+	uint64_t fragments;   /* fragments seen (held or completing) */
+	uint64_t reassembled; /* datagrams completed from fragments */
 	uint64_t errors[FA_DR__COUNT];
 };
 const struct fa_decode_stats *fa_decoder_stats(const struct fa_decoder *dec);

@@ -18,10 +18,10 @@
 struct fa_dpi_opts {
 	const char *const *signature_files; /* nDPI protos files; may be empty */
 	size_t nsignature_files;
-	uint32_t max_pkts_tcp;  /* give up after this many packets; 0 = 80 */
-	uint32_t max_pkts_udp;  /* 0 = 24 */
-	uint32_t max_pkts_other;/* 0 = 24 */
-	bool no_guess;          /* give up with "Unknown" instead of guessing by port */
+	uint32_t max_pkts_tcp;   /* give up after this many packets; 0 = 80 */
+	uint32_t max_pkts_udp;   /* 0 = 24 */
+	uint32_t max_pkts_other; /* 0 = 24 */
+	bool no_guess;           /* give up with "Unknown" instead of guessing by port */
 };
 
 struct fa_dpi;
@@ -29,10 +29,10 @@ struct fa_dpi_flow;
 
 /* Kept per flow, so kept small: protocol ids, names resolved on output. */
 struct fa_dpi_result {
-	char *hostname;      /* malloc'd, or NULL */
-	uint64_t risks;      /* bit n set = nDPI risk n */
+	char *hostname; /* malloc'd, or NULL */
+	uint64_t risks; /* bit n set = nDPI risk n */
 	uint16_t master_id, app_id, category_id;
-	bool guessed;        /* decided by ndpi_detection_giveup guessing */
+	bool guessed; /* decided by ndpi_detection_giveup guessing */
 	bool done;
 };
 
@@ -56,7 +56,7 @@ void fa_dpi_flow_free(struct fa_dpi_flow **f);
  * complete: res is then final and the caller frees the flow state. `proto`
  * is the IP protocol, used for the per-protocol packet cap. */
 bool fa_dpi_packet(struct fa_dpi *dpi, struct fa_dpi_flow *f, uint8_t proto, const uint8_t *l3,
-		   uint32_t l3_len, uint64_t ts_us, struct fa_dpi_result *res);
+                   uint32_t l3_len, uint64_t ts_us, struct fa_dpi_result *res);
 
 /* Ends detection for a flow that stopped before it was complete (guessing
  * unless no_guess). Fills res. */

@@ -119,7 +119,7 @@ static size_t copy_name(char *dst, size_t len, const char *src)
 
 /* Keeps nDPI's verdict and the metadata we report; names come later. */
 static void fill_result(struct fa_dpi_flow *f, ndpi_protocol p, bool guessed,
-			struct fa_dpi_result *res)
+                        struct fa_dpi_result *res)
 {
 	res->master_id = p.master_protocol;
 	res->app_id = p.app_protocol;
@@ -145,12 +145,13 @@ static void fill_result(struct fa_dpi_flow *f, ndpi_protocol p, bool guessed,
 void fa_dpi_names(struct fa_dpi *dpi, const struct fa_dpi_result *res, struct fa_dpi_names *out)
 {
 	ndpi_protocol p = {res->master_id, res->app_id, (ndpi_protocol_category_t)res->category_id};
-	bool has_master = p.master_protocol != NDPI_PROTOCOL_UNKNOWN &&
-			  p.master_protocol != p.app_protocol;
+	bool has_master =
+	    p.master_protocol != NDPI_PROTOCOL_UNKNOWN && p.master_protocol != p.app_protocol;
 	if (has_master) {
 		copy_name(out->master, sizeof(out->master),
-			  ndpi_get_proto_name(dpi->mod, p.master_protocol));
-		copy_name(out->proto, sizeof(out->proto), ndpi_get_proto_name(dpi->mod, p.app_protocol));
+		          ndpi_get_proto_name(dpi->mod, p.master_protocol));
+		copy_name(out->proto, sizeof(out->proto),
+		          ndpi_get_proto_name(dpi->mod, p.app_protocol));
 		/* "MASTER.APP" as ndpi_protocol2name spells it, or MASTER alone
 		 * when the application part is unknown. */
 		size_t n = copy_name(out->app, sizeof(out->app), out->master);
@@ -160,11 +161,13 @@ void fa_dpi_names(struct fa_dpi *dpi, const struct fa_dpi_result *res, struct fa
 		}
 	} else {
 		out->master[0] = '\0';
-		uint16_t id = p.app_protocol != NDPI_PROTOCOL_UNKNOWN ? p.app_protocol : p.master_protocol;
+		uint16_t id =
+		    p.app_protocol != NDPI_PROTOCOL_UNKNOWN ? p.app_protocol : p.master_protocol;
 		copy_name(out->proto, sizeof(out->proto), ndpi_get_proto_name(dpi->mod, id));
 		copy_name(out->app, sizeof(out->app), out->proto);
 	}
-	copy_name(out->category, sizeof(out->category), ndpi_category_get_name(dpi->mod, p.category));
+	copy_name(out->category, sizeof(out->category),
+	          ndpi_category_get_name(dpi->mod, p.category));
 }
 
 static uint32_t pkt_cap(const struct fa_dpi *dpi, uint8_t proto)
@@ -177,14 +180,13 @@ static uint32_t pkt_cap(const struct fa_dpi *dpi, uint8_t proto)
 }
 
 bool fa_dpi_packet(struct fa_dpi *dpi, struct fa_dpi_flow *f, uint8_t proto, const uint8_t *l3,
-		   uint32_t l3_len, uint64_t ts_us, struct fa_dpi_result *res)
+                   uint32_t l3_len, uint64_t ts_us, struct fa_dpi_result *res)
 {
 	if (res->done)
 		return true;
 	/* nDPI takes an unsigned short length; an IP packet never exceeds it. */
 	unsigned short len = l3_len > 0xffff ? 0xffff : (unsigned short)l3_len;
-	ndpi_protocol p =
-		ndpi_detection_process_packet(dpi->mod, f->nf, l3, len, ts_us / 1000);
+	ndpi_protocol p = ndpi_detection_process_packet(dpi->mod, f->nf, l3, len, ts_us / 1000);
 	f->pkts++;
 
 	bool enough = f->pkts > pkt_cap(dpi, proto);
@@ -209,7 +211,8 @@ void fa_dpi_giveup(struct fa_dpi *dpi, struct fa_dpi_flow *f, struct fa_dpi_resu
 	if (res->done)
 		return;
 	uint8_t was_guessed = 0;
-	ndpi_protocol p = ndpi_detection_giveup(dpi->mod, f->nf, dpi->no_guess ? 0 : 1, &was_guessed);
+	ndpi_protocol p =
+	    ndpi_detection_giveup(dpi->mod, f->nf, dpi->no_guess ? 0 : 1, &was_guessed);
 	fill_result(f, p, was_guessed != 0, res);
 }
 
@@ -217,7 +220,7 @@ void fa_dpi_result_unknown(struct fa_dpi *dpi, struct fa_dpi_result *res)
 {
 	(void)dpi;
 	ndpi_protocol p = {NDPI_PROTOCOL_UNKNOWN, NDPI_PROTOCOL_UNKNOWN,
-			   NDPI_PROTOCOL_CATEGORY_UNSPECIFIED};
+	                   NDPI_PROTOCOL_CATEGORY_UNSPECIFIED};
 	fill_result(NULL, p, false, res);
 }
 

@@ -93,9 +93,9 @@ static void read_input(struct engine *e, struct fa_capture *cap)
 
 	if (!fa_decode_linktype_supported(link))
 		fprintf(o->notice_fp,
-			"flowaudit: %s: link type %s (%d) is not decoded; its frames are counted "
-			"as decode errors\n",
-			fa_capture_name(cap), fa_capture_linktype_name(cap), link);
+		        "flowaudit: %s: link type %s (%d) is not decoded; its frames are counted "
+		        "as decode errors\n",
+		        fa_capture_name(cap), fa_capture_linktype_name(cap), link);
 	fa_progress_begin(&e->prog, fa_capture_name(cap));
 	while ((rc = fa_capture_next(cap, &fr)) == 1) {
 		e->frames++;
@@ -117,9 +117,10 @@ static void read_input(struct engine *e, struct fa_capture *cap)
 	}
 	fa_progress_end(&e->prog);
 	if (rc < 0) {
-		fprintf(o->notice_fp,
-			"flowaudit: %s (after %llu frames in all); the rest of this file is skipped\n",
-			fa_capture_error(cap), (unsigned long long)e->frames);
+		fprintf(
+		    o->notice_fp,
+		    "flowaudit: %s (after %llu frames in all); the rest of this file is skipped\n",
+		    fa_capture_error(cap), (unsigned long long)e->frames);
 	}
 }
 
@@ -152,7 +153,7 @@ static int open_enrichment(struct engine *e, char *errbuf, size_t errlen)
 		return rc;
 	if (!o->ngeoip)
 		fprintf(o->notice_fp, "flowaudit: no --geoip database given; country and AS "
-				      "enrichment is off\n");
+		                      "enrichment is off\n");
 	rc = fa_names_new(&e->sh.names, NAMES_CAPACITY);
 	if (rc < 0)
 		snprintf(errbuf, errlen, "cannot create the name table: %s", fa_strerror(rc));
@@ -240,7 +241,7 @@ static void engine_cleanup(struct engine *e)
 }
 
 int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, char *errbuf,
-		  size_t errlen)
+                  size_t errlen)
 {
 	struct engine e;
 	memset(&e, 0, sizeof(e));
@@ -257,7 +258,7 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 	}
 	if (o->ninputs && !readable) {
 		snprintf(errbuf, errlen, "%s: %s%s", o->inputs[0], strerror(first_errno),
-			 o->ninputs > 1 ? " (and no other input is readable)" : "");
+		         o->ninputs > 1 ? " (and no other input is readable)" : "");
 		res->input_errors = (unsigned)o->ninputs;
 		return FA_ERR_IO;
 	}
@@ -310,7 +311,8 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 			e.sh.write_error = crc;
 	}
 	if (e.sh.write_error) {
-		snprintf(errbuf, errlen, "writing output failed: %s", fa_strerror(e.sh.write_error));
+		snprintf(errbuf, errlen, "writing output failed: %s",
+		         fa_strerror(e.sh.write_error));
 		rc = e.sh.write_error;
 	}
 	res->frames = e.frames;

@@ -22,20 +22,20 @@
 struct fa_engine_opts {
 	const char *const *inputs; /* capture files, read in order; "-" = stdin */
 	size_t ninputs;
-	const char *bpf;           /* NULL = no filter */
+	const char *bpf; /* NULL = no filter */
 
-	const char *json_path;     /* JSON Lines output; NULL = none, "-" = stdout */
-	FILE *summary_fp;          /* human summary at the end; NULL = none */
-	FILE *notice_fp;           /* notices and warnings (stderr); never NULL */
-	bool progress;             /* progress bar on notice_fp */
+	const char *json_path; /* JSON Lines output; NULL = none, "-" = stdout */
+	FILE *summary_fp;      /* human summary at the end; NULL = none */
+	FILE *notice_fp;       /* notices and warnings (stderr); never NULL */
+	bool progress;         /* progress bar on notice_fp */
 
-	unsigned workers;          /* 0 = one per online CPU, at most 8 */
-	uint32_t max_flows;        /* whole engine; split between workers */
+	unsigned workers;   /* 0 = one per online CPU, at most 8 */
+	uint32_t max_flows; /* whole engine; split between workers */
 	uint64_t tcp_timeout_us, udp_timeout_us, icmp_timeout_us, other_timeout_us;
 	uint64_t linger_us;
 
 	struct fa_dpi_opts dpi;
-	const char *const *geoip;  /* MaxMind DB files */
+	const char *const *geoip; /* MaxMind DB files */
 	size_t ngeoip;
 
 	volatile sig_atomic_t *stop; /* set asynchronously to stop early; may be NULL */
@@ -43,7 +43,7 @@ struct fa_engine_opts {
 
 struct fa_engine_result {
 	uint64_t frames, flows;
-	unsigned input_errors;     /* inputs that could not be opened or read to the end */
+	unsigned input_errors; /* inputs that could not be opened or read to the end */
 };
 
 /* Runs the whole job. Returns FA_OK, or a negative enum fa_err with a
@@ -51,6 +51,6 @@ struct fa_engine_result {
  * that cannot be read are reported on notice_fp and counted in
  * res->input_errors; the others are still processed. */
 int fa_engine_run(const struct fa_engine_opts *opts, struct fa_engine_result *res, char *errbuf,
-		  size_t errlen);
+                  size_t errlen);
 
 #endif

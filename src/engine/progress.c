@@ -43,7 +43,7 @@ void fa_progress_update(struct fa_progress *p, uint64_t done, uint64_t total, ui
 	double rate = secs > 0 ? (double)(frames - p->frames_at_start) / secs : 0;
 	double eta = frac > 0 ? secs / frac - secs : 0;
 	fprintf(p->fp, "\r[%s] %3.0f%% %10llu pkts %8.0f pkt/s ETA %4.0fs %.30s", bar, frac * 100,
-		(unsigned long long)frames, rate, eta, p->name ? p->name : "");
+	        (unsigned long long)frames, rate, eta, p->name ? p->name : "");
 	fflush(p->fp);
 	p->drawn = true;
 }

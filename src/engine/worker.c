@@ -63,7 +63,7 @@ static const char *proto_name(uint8_t proto, char *buf, size_t len)
 }
 
 static void fill_geo(struct fa_worker *w, const struct fa_addr *ip, struct fa_geo_info *info,
-		     struct fa_rec_geo *out, bool *has)
+                     struct fa_rec_geo *out, bool *has)
 {
 	*has = w->geo && fa_geo_lookup(w->geo, ip, info);
 	if (!*has)
@@ -74,7 +74,7 @@ static void fill_geo(struct fa_worker *w, const struct fa_addr *ip, struct fa_ge
 }
 
 static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext *x,
-			 enum fa_flow_end why)
+                         enum fa_flow_end why)
 {
 	struct fa_flow_record r;
 	struct fa_dpi_names names;
@@ -139,7 +139,7 @@ static void on_flow_end(struct fa_flow *f, enum fa_flow_end why, void *ctx)
 }
 
 int fa_worker_new(struct fa_worker **out, unsigned id, struct fa_shared *sh,
-		  const struct fa_engine_opts *o, uint32_t max_flows, char *errbuf, size_t errlen)
+                  const struct fa_engine_opts *o, uint32_t max_flows, char *errbuf, size_t errlen)
 {
 	*out = NULL;
 	struct fa_worker *w = calloc(1, sizeof(*w));
@@ -153,15 +153,15 @@ int fa_worker_new(struct fa_worker **out, unsigned id, struct fa_shared *sh,
 	if (rc < 0)
 		goto fail;
 	struct fa_flowtab_opts fo = {
-		.max_flows = max_flows,
-		.tcp_timeout_us = o->tcp_timeout_us,
-		.udp_timeout_us = o->udp_timeout_us,
-		.icmp_timeout_us = o->icmp_timeout_us,
-		.other_timeout_us = o->other_timeout_us,
-		.linger_us = o->linger_us,
-		.user_size = sizeof(struct flow_ext),
-		.on_end = on_flow_end,
-		.ctx = w,
+	    .max_flows = max_flows,
+	    .tcp_timeout_us = o->tcp_timeout_us,
+	    .udp_timeout_us = o->udp_timeout_us,
+	    .icmp_timeout_us = o->icmp_timeout_us,
+	    .other_timeout_us = o->other_timeout_us,
+	    .linger_us = o->linger_us,
+	    .user_size = sizeof(struct flow_ext),
+	    .on_end = on_flow_end,
+	    .ctx = w,
 	};
 	rc = fa_flowtab_new(&w->tab, &fo);
 	if (rc < 0) {
@@ -171,7 +171,8 @@ int fa_worker_new(struct fa_worker **out, unsigned id, struct fa_shared *sh,
 	if (sh->geo && fa_geo_count(sh->geo) > 0) {
 		rc = fa_geo_cache_new(&w->geo, sh->geo, 4096);
 		if (rc < 0) {
-			snprintf(errbuf, errlen, "cannot create the GeoIP cache: %s", fa_strerror(rc));
+			snprintf(errbuf, errlen, "cannot create the GeoIP cache: %s",
+			         fa_strerror(rc));
 			goto fail;
 		}
 	}
@@ -247,9 +248,7 @@ static void *worker_main(void *arg)
 			fa_worker_packet(w, &pkt);
 			break;
 		}
-		case MSG_TICK:
-			fa_worker_tick(w, ((struct msg_tick *)m)->now_us);
-			break;
+		case MSG_TICK: fa_worker_tick(w, ((struct msg_tick *)m)->now_us); break;
 		case MSG_END:
 			fa_ring_release(&w->ring, m);
 			fa_worker_finish(w);

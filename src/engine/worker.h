@@ -29,7 +29,7 @@ struct fa_shared {
 struct fa_worker;
 
 int fa_worker_new(struct fa_worker **out, unsigned id, struct fa_shared *sh,
-		  const struct fa_engine_opts *o, uint32_t max_flows, char *errbuf, size_t errlen);
+                  const struct fa_engine_opts *o, uint32_t max_flows, char *errbuf, size_t errlen);
 void fa_worker_free(struct fa_worker **w);
 
 /* Inline use (one worker, no thread). */

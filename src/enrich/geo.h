@@ -17,8 +17,8 @@
 #define FA_GEO_ORG_MAX 96
 
 struct fa_geo_info {
-	char country[3];          /* ISO 3166-1 alpha-2, "" when unknown */
-	uint32_t asn;             /* 0 when unknown */
+	char country[3];             /* ISO 3166-1 alpha-2, "" when unknown */
+	uint32_t asn;                /* 0 when unknown */
 	char as_org[FA_GEO_ORG_MAX]; /* "" when unknown; truncated to fit */
 };
 
@@ -33,7 +33,7 @@ struct fa_geo_cache;
 /* Opens `n` MaxMind DB files. On failure returns an error and writes a
  * message naming the file into errbuf. n == 0 gives a geo that finds nothing. */
 int fa_geo_open(struct fa_geo **out, const char *const *paths, size_t n, char *errbuf,
-		size_t errlen);
+                size_t errlen);
 void fa_geo_close(struct fa_geo **geo);
 size_t fa_geo_count(const struct fa_geo *geo); /* databases opened */
 

@@ -22,7 +22,7 @@
  * parsed (labels joined by '.', bytes outside 0x21..0x7e kept raw; the JSON
  * writer escapes them). Return false to stop. */
 typedef bool (*fa_dns_answer_fn)(const char *name, const struct fa_addr *addr, uint32_t ttl,
-				 void *ctx);
+                                 void *ctx);
 
 /* Returns the number of A/AAAA answers reported, or a negative enum fa_err
  * (FA_ERR_FORMAT) when the message is not a well-formed DNS response.

@@ -21,9 +21,9 @@
 #include "decode/decode.h"
 
 enum fa_initiator {
-	FA_INIT_SYN = 0,     /* this side sent the TCP SYN */
-	FA_INIT_FIRST,       /* not TCP (or no SYN needed): first packet seen */
-	FA_INIT_INFERRED     /* TCP joined mid-stream: server inferred from ports */
+	FA_INIT_SYN = 0, /* this side sent the TCP SYN */
+	FA_INIT_FIRST,   /* not TCP (or no SYN needed): first packet seen */
+	FA_INIT_INFERRED /* TCP joined mid-stream: server inferred from ports */
 };
 const char *fa_initiator_name(enum fa_initiator i);
 
@@ -44,20 +44,20 @@ struct fa_flow {
 	/* Orientation: src is the initiator. */
 	struct fa_addr src, dst;
 	uint16_t sport, dport;
-	uint8_t proto;           /* IP protocol number */
+	uint8_t proto; /* IP protocol number */
 	uint8_t nvlan;
 	uint16_t vlan[FA_MAX_VLANS];
-	uint8_t tunnel;          /* enum fa_tunnel, from the first packet */
-	uint8_t initiator;       /* enum fa_initiator */
-	uint8_t tcp_seen[2];     /* TCP flags seen per direction, ORed */
+	uint8_t tunnel;      /* enum fa_tunnel, from the first packet */
+	uint8_t initiator;   /* enum fa_initiator */
+	uint8_t tcp_seen[2]; /* TCP flags seen per direction, ORed */
 	uint64_t ts_first, ts_last;
 	uint64_t pkts[2], bytes[2]; /* [FA_DIR_FWD], [FA_DIR_REV]; bytes = IP length */
-	uint32_t icmp_errors;    /* ICMP errors that quoted this flow */
+	uint32_t icmp_errors;       /* ICMP errors that quoted this flow */
 
 	/* Private to flow/: table links and timer state. */
 	struct fa_flow *hnext;
 	struct fa_flow *lprev, *lnext;
-	uint64_t close_at;       /* non-zero once FIN both ways or RST was seen */
+	uint64_t close_at; /* non-zero once FIN both ways or RST was seen */
 	uint32_t hash;
 	uint8_t list;
 	uint8_t close_reason;
@@ -69,12 +69,12 @@ void *fa_flow_user(struct fa_flow *f);
 typedef void (*fa_flow_end_fn)(struct fa_flow *flow, enum fa_flow_end why, void *ctx);
 
 struct fa_flowtab_opts {
-	uint32_t max_flows;        /* table bound; 0 = default 1,000,000 */
-	uint64_t tcp_timeout_us;   /* idle timeouts; 0 = defaults: TCP 300 s, */
-	uint64_t udp_timeout_us;   /*   UDP 60 s, ICMP 30 s, other 60 s */
+	uint32_t max_flows;      /* table bound; 0 = default 1,000,000 */
+	uint64_t tcp_timeout_us; /* idle timeouts; 0 = defaults: TCP 300 s, */
+	uint64_t udp_timeout_us; /*   UDP 60 s, ICMP 30 s, other 60 s */
 	uint64_t icmp_timeout_us;
 	uint64_t other_timeout_us;
-	uint64_t linger_us;        /* after FIN both ways or RST; 0 = default 2 s */
+	uint64_t linger_us; /* after FIN both ways or RST; 0 = default 2 s */
 	size_t user_size;
 	fa_flow_end_fn on_end;
 	void *ctx;
@@ -94,7 +94,7 @@ void fa_flowtab_free(struct fa_flowtab **tab);
  * flow: NULL when the quoted flow is unknown. NULL when the table is full
  * and nothing could be evicted (cannot happen with max_flows >= 1). */
 struct fa_flow *fa_flowtab_packet(struct fa_flowtab *tab, const struct fa_pkt *pkt,
-				  enum fa_dir *dir, bool *created);
+                                  enum fa_dir *dir, bool *created);
 
 /* Ends flows whose idle timeout or linger has passed at packet time now_us,
  * in the order their time ran out. The engine calls it before each packet

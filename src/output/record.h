@@ -24,7 +24,7 @@ struct fa_rec_geo {
 
 struct fa_flow_record {
 	uint64_t ts_first_us, ts_last_us;
-	const char *proto;   /* "tcp", "udp", "icmp", "icmpv6", "sctp", or a number as text */
+	const char *proto; /* "tcp", "udp", "icmp", "icmpv6", "sctp", or a number as text */
 	uint16_t vlan[FA_REC_MAX_VLANS];
 	unsigned nvlan;
 	struct fa_addr src_ip, dst_ip;
@@ -33,17 +33,17 @@ struct fa_flow_record {
 	const char *app;       /* nDPI name, e.g. "TLS.Microsoft" */
 	const char *app_master, *app_proto;
 	const char *category;
-	bool app_guessed;      /* nDPI gave up and guessed from ports */
-	const char *hostname;  /* SNI / HTTP Host / DNS query, or NULL */
-	const char *dst_name;  /* name the client resolved for dst_ip, or NULL */
+	bool app_guessed;     /* nDPI gave up and guessed from ports */
+	const char *hostname; /* SNI / HTTP Host / DNS query, or NULL */
+	const char *dst_name; /* name the client resolved for dst_ip, or NULL */
 	const char *risks[FA_REC_MAX_RISKS];
 	unsigned nrisks;
 	uint64_t pkts_fwd, pkts_rev, bytes_fwd, bytes_rev;
 	uint32_t icmp_errors;
-	const char *end;       /* "fin", "rst", "idle", "evicted", "eof" */
+	const char *end; /* "fin", "rst", "idle", "evicted", "eof" */
 	bool has_src_geo, has_dst_geo;
 	struct fa_rec_geo src_geo, dst_geo;
-	const char *tunnel;    /* "gre", "erspan2", ... or NULL */
+	const char *tunnel; /* "gre", "erspan2", ... or NULL */
 };
 
 /* One named counter of the stats record ("truncated-tcp": 3). */
@@ -53,11 +53,11 @@ struct fa_stat_kv {
 };
 
 struct fa_stats_record {
-	uint64_t ts_us;           /* packet time of the last packet, 0 if none */
-	uint64_t packets, bytes;  /* frames read and their wire bytes */
+	uint64_t ts_us;          /* packet time of the last packet, 0 if none */
+	uint64_t packets, bytes; /* frames read and their wire bytes */
 	uint64_t ip_packets, not_ip, fragments, reassembled;
-	uint64_t flows;           /* flows ended and reported */
-	uint64_t flows_active;    /* flows still open when written (periodic stats) */
+	uint64_t flows;        /* flows ended and reported */
+	uint64_t flows_active; /* flows still open when written (periodic stats) */
 	uint64_t evicted;
 	uint64_t icmp_errors_unmatched;
 	uint64_t capture_drops, capture_if_drops; /* pcap_stats ps_drop / ps_ifdrop */

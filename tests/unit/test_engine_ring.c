@@ -120,10 +120,10 @@ static void two_threads_lose_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(empty_ring_gives_nothing),
-		cmocka_unit_test(single_thread_wraps_in_order),
-		cmocka_unit_test(full_ring_refuses),
-		cmocka_unit_test(two_threads_lose_nothing),
+	    cmocka_unit_test(empty_ring_gives_nothing),
+	    cmocka_unit_test(single_thread_wraps_in_order),
+	    cmocka_unit_test(full_ring_refuses),
+	    cmocka_unit_test(two_threads_lose_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
