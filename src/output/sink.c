@@ -52,3 +52,13 @@ int fa_sink_close(struct fa_sink **sp)
 {
 	return fa_sink_close_msg(sp, NULL, 0);
 }
+
+int fa_sink_write_finding(struct fa_sink *s, const struct fa_finding *f)
+{
+	return s->ops->write_finding ? s->ops->write_finding(s, f) : FA_OK;
+}
+
+int fa_sink_write_rule(struct fa_sink *s, const struct fa_rule_coverage *r)
+{
+	return s->ops->write_rule ? s->ops->write_rule(s, r) : FA_OK;
+}

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "audit/audit.h"
 #include "record.h"
 
 struct fa_sink;
@@ -17,6 +18,9 @@ struct fa_sink_ops {
 	const char *name;
 	int (*write_flow)(struct fa_sink *s, const struct fa_flow_record *r);
 	int (*write_stats)(struct fa_sink *s, const struct fa_stats_record *r);
+	/* Policy audits only, after the last flow; NULL = not interested. */
+	int (*write_finding)(struct fa_sink *s, const struct fa_finding *f);
+	int (*write_rule)(struct fa_sink *s, const struct fa_rule_coverage *r);
 	int (*flush)(struct fa_sink *s);
 	int (*close)(struct fa_sink *s); /* flushes, releases; s is freed by fa_sink_close */
 };
@@ -38,6 +42,8 @@ int fa_sink_summary_open(struct fa_sink **out, FILE *fp);
 
 int fa_sink_write_flow(struct fa_sink *s, const struct fa_flow_record *r);
 int fa_sink_write_stats(struct fa_sink *s, const struct fa_stats_record *r);
+int fa_sink_write_finding(struct fa_sink *s, const struct fa_finding *f);
+int fa_sink_write_rule(struct fa_sink *s, const struct fa_rule_coverage *r);
 int fa_sink_flush(struct fa_sink *s);
 /* Closes and frees; NULL-safe; clears *s. Returns the close status. */
 int fa_sink_close(struct fa_sink **s);
