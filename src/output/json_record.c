@@ -1,9 +1,13 @@
-/* json_record.c - the "flow" and "stats" JSON Lines records (docs/json.md is
- * the contract: member names, order and presence rules). */
+/* json_record.c - the "flow", "stats", "finding" and "rule" JSON Lines
+ * records (docs/json.md is the contract: member names, order and presence
+ * rules). */
 #include "jsonw.h"
 #include "sink.h"
 
+#include <string.h>
+
 #include "common/fa_time.h"
+#include "verdict_names.h"
 
 /* Unknown strings (NULL or "") are written as "" where the contract says the
  * member is always a string, so jq filters never meet a type change. */
@@ -96,6 +100,17 @@ void fa_json_flow(struct jw *w, const struct fa_flow_record *r)
 		put_geo(w, "dst_geo", &r->dst_geo);
 	if (r->tunnel && r->tunnel[0])
 		jw_kstr(w, "tunnel", r->tunnel);
+	/* Last, so records of runs without a policy stay as they were. */
+	if (r->verdict) {
+		jw_kstr(w, "verdict", r->verdict);
+		put_text_or_null(w, "severity", r->severity);
+		put_text_or_null(w, "rule", r->rule);
+		put_text_or_null(w, "policy", r->policy);
+		put_text_or_null(w, "src_role", r->src_role);
+		put_text_or_null(w, "dst_role", r->dst_role);
+		if (r->why && r->why[0])
+			jw_kstr(w, "why", r->why);
+	}
 	jw_obj_end(w);
 	jw_newline(w);
 }
@@ -128,6 +143,103 @@ void fa_json_stats(struct jw *w, const struct fa_stats_record *r)
 	}
 	jw_obj_end(w);
 	jw_ku64(w, "decode_errors_total", r->decode_errors_total);
+	jw_obj_end(w);
+	jw_newline(w);
+}
+
+void fa_json_finding(struct jw *w, const struct fa_finding *f)
+{
+	jw_obj_begin(w);
+	jw_kstr(w, "type", "finding");
+	put_text_or_null(w, "verdict", f->verdict);
+	put_text_or_null(w, "severity", f->severity);
+	put_text_or_null(w, "policy", f->policy);
+	put_text_or_null(w, "initiator", f->initiator);
+	jw_kbool(w, "initiator_is_role", f->initiator_is_role);
+	put_text_or_null(w, "responder", f->responder);
+	jw_kbool(w, "responder_is_role", f->responder_is_role);
+	put_text_or_null(w, "proto", f->proto);
+	jw_ku64(w, "port", f->port);
+	put_text_or_null(w, "app", f->app);
+	jw_ku64(w, "flows", f->flows);
+	jw_ku64(w, "pkts", f->pkts);
+	jw_ku64(w, "bytes", f->bytes);
+	put_time(w, "first_seen", f->first_us);
+	put_time(w, "last_seen", f->last_us);
+	put_text_or_null(w, "rule", f->rule);
+	put_text_or_null(w, "why", f->why);
+	put_text_or_null(w, "fix", f->fix);
+
+	jw_key(w, "example");
+	jw_obj_begin(w);
+	put_time(w, "ts", f->ex_ts_us);
+	put_addr(w, "src_ip", &f->ex_src);
+	jw_ku64(w, "src_port", f->ex_sport);
+	put_addr(w, "dst_ip", &f->ex_dst);
+	jw_ku64(w, "dst_port", f->ex_dport);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	jw_newline(w);
+}
+
+/* "SIP, RTP" -> ["SIP","RTP"]: names are split at commas, blanks around
+ * them dropped, empty names skipped. */
+static void put_app_list(struct jw *w, const char *key, const char *apps)
+{
+	jw_key(w, key);
+	jw_arr_begin(w);
+	const char *p = apps ? apps : "";
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *b = p, *e = p + n;
+		while (b < e && (*b == ' ' || *b == '\t'))
+			b++;
+		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e > b)
+			jw_strn(w, b, (size_t)(e - b));
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	jw_arr_end(w);
+}
+
+static void put_time_or_null(struct jw *w, const char *key, uint64_t ts_us)
+{
+	if (ts_us)
+		put_time(w, key, ts_us);
+	else
+		jw_kstr(w, key, NULL);
+}
+
+void fa_json_rule(struct jw *w, const struct fa_rule_coverage *r)
+{
+	jw_obj_begin(w);
+	jw_kstr(w, "type", "rule");
+	put_text_or_null(w, "id", r->id);
+	put_text_or_null(w, "policy", r->policy);
+	jw_kstr(w, "kind", (r->flags & FA_RULE_DENY) ? "deny" : "allow");
+	put_text_or_null(w, "src_role", r->src_role);
+	put_text_or_null(w, "dst_role", r->dst_role);
+	jw_kbool(w, "bidirectional", (r->flags & FA_RULE_BIDIR) != 0);
+	put_text_or_null(w, "service", r->service);
+	put_app_list(w, "apps", r->apps);
+	jw_kbool(w, "optional", (r->flags & FA_RULE_OPTIONAL) != 0);
+	jw_kbool(w, "disabled", (r->flags & FA_RULE_DISABLED) != 0);
+	/* NULL when the rule sets none and the verdict's default applies. */
+	jw_kstr(w, "severity", fa_out_severity_name(r->severity_id));
+	put_text_or_null(w, "ref", r->ref);
+	put_text_or_null(w, "purpose", r->purpose);
+	jw_ku64(w, "flows", r->flows);
+	jw_ku64(w, "pkts", r->pkts);
+	jw_ku64(w, "bytes", r->bytes);
+	put_time_or_null(w, "first_seen", r->unused ? 0 : r->first_us);
+	put_time_or_null(w, "last_seen", r->unused ? 0 : r->last_us);
+	jw_ku64(w, "initiators", r->initiators);
+	jw_ku64(w, "responders", r->responders);
+	jw_kbool(w, "unused", r->unused);
 	jw_obj_end(w);
 	jw_newline(w);
 }

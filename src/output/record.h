@@ -46,12 +46,12 @@ struct fa_flow_record {
 	const char *tunnel; /* "gre", "erspan2", ... or NULL */
 	/* Policy audits only; verdict NULL = no policy loaded, and none of
 	 * these members is written. */
-	const char *verdict;  /* "allowed", "undocumented", ... */
-	const char *severity; /* "medium", ... or NULL (allowed, out of scope) */
-	const char *rule;     /* matched or nearest rule id, or NULL */
-	const char *policy;   /* that rule's policy name, or NULL */
+	const char *verdict;             /* "allowed", "undocumented", ... */
+	const char *severity;            /* "medium", ... or NULL (allowed, out of scope) */
+	const char *rule;                /* matched or nearest rule id, or NULL */
+	const char *policy;              /* that rule's policy name, or NULL */
 	const char *src_role, *dst_role; /* a role each endpoint is in, or NULL */
-	const char *why;      /* for verdicts other than allowed / out-of-scope */
+	const char *why;                 /* for verdicts other than allowed / out-of-scope */
 };
 
 /* One named counter of the stats record ("truncated-tcp": 3). */

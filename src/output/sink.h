@@ -56,5 +56,7 @@ int fa_sink_close_msg(struct fa_sink **s, char *errbuf, size_t errlen);
 struct jw;
 void fa_json_flow(struct jw *w, const struct fa_flow_record *r);
 void fa_json_stats(struct jw *w, const struct fa_stats_record *r);
+void fa_json_finding(struct jw *w, const struct fa_finding *f);
+void fa_json_rule(struct jw *w, const struct fa_rule_coverage *r);
 
 #endif

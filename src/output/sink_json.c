@@ -76,6 +76,26 @@ static int sink_json_write_stats(struct fa_sink *s, const struct fa_stats_record
 	return sink_json_emit(s);
 }
 
+static int sink_json_write_finding(struct fa_sink *s, const struct fa_finding *f)
+{
+	struct sink_json *sj = s->priv;
+	if (sj->err)
+		return sj->err;
+	jw_reset(&sj->w);
+	fa_json_finding(&sj->w, f);
+	return sink_json_emit(s);
+}
+
+static int sink_json_write_rule(struct fa_sink *s, const struct fa_rule_coverage *r)
+{
+	struct sink_json *sj = s->priv;
+	if (sj->err)
+		return sj->err;
+	jw_reset(&sj->w);
+	fa_json_rule(&sj->w, r);
+	return sink_json_emit(s);
+}
+
 static int sink_json_flush(struct fa_sink *s)
 {
 	struct sink_json *sj = s->priv;
@@ -111,6 +131,8 @@ static const struct fa_sink_ops sink_json_ops = {
     .name = "json",
     .write_flow = sink_json_write_flow,
     .write_stats = sink_json_write_stats,
+    .write_finding = sink_json_write_finding,
+    .write_rule = sink_json_write_rule,
     .flush = sink_json_flush,
     .close = sink_json_close,
 };
