@@ -1,10 +1,13 @@
 /* sink_summary.c - the human summary sink: counts flows by end reason and by
  * application while records stream past, and prints one compact, aligned
- * table at close, for an engineer reading a terminal.
+ * table at close, for an engineer reading a terminal. With a policy, an
+ * "Audit" block adds flows by verdict, the worst findings and unused rules.
  *
  * Memory is bounded whatever the traffic: at most SUMMARY_MAX_APPS distinct
  * application names are kept, later ones are counted under "(other)". Stats
- * records carry cumulative counters, so the last one received is shown. */
+ * records carry cumulative counters, so the last one received is shown.
+ * Findings and rules are copied: the audit that lent them may be gone by
+ * the time the summary is printed. */
 #include "sink.h"
 
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <string.h>
 
 #include "common/fa_error.h"
+#include "verdict_names.h"
 
 #define SUMMARY_MAX_APPS 512
 #define SUMMARY_MAX_ENDS 16
@@ -24,6 +28,30 @@
 
 #define LABEL_W 28
 #define VALUE_W 14
+
+#define SUMMARY_TOP_FINDINGS 10
+#define SUMMARY_UNUSED_RULES 20
+#define PEERS_W 33 /* "initiator -> responder" column of a finding */
+#define SVC_W 11   /* "tcp/65535" */
+#define APP_W 14
+#define WRAP_W 90 /* unused rule ids are wrapped to this width */
+
+struct top_finding {
+	unsigned severity_id;
+	char severity[10], verdict[18];
+	char peers[PEERS_W + 1], svc[SVC_W + 1], app[APP_W + 1];
+	uint64_t flows;
+};
+
+struct audit_summary {
+	bool seen;                        /* a verdict, finding or rule arrived */
+	uint64_t by_verdict[FA_V__COUNT]; /* [FA_V_NONE]: names not known here */
+	uint64_t findings;
+	struct top_finding top[SUMMARY_TOP_FINDINGS];
+	size_t ntop;
+	uint64_t rules, rules_unused;
+	char unused[SUMMARY_UNUSED_RULES][SUMMARY_NAME_MAX];
+};
 
 struct name_count {
 	char name[SUMMARY_NAME_MAX];
@@ -48,6 +76,7 @@ struct sink_summary {
 	struct fa_stat_kv decode[SUMMARY_MAX_DECODE];
 	char decode_names[SUMMARY_MAX_DECODE][SUMMARY_NAME_MAX];
 	size_t ndecode;
+	struct audit_summary audit;
 };
 
 static int name_tab_init(struct name_tab *t, size_t limit)
@@ -145,6 +174,64 @@ static int summary_write_flow(struct fa_sink *s, const struct fa_flow_record *r)
 	e = name_tab_get(&ss->apps, r->app && r->app[0] ? r->app : "Unknown");
 	e->flows++;
 	e->bytes += bytes;
+	if (r->verdict) {
+		ss->audit.seen = true;
+		ss->audit.by_verdict[fa_out_verdict_index(r->verdict)]++;
+	}
+	return FA_OK;
+}
+
+/* Cuts s into dst; a cut name ends in '~' so it is not taken for whole. */
+static void copy_cut(char *dst, size_t dstlen, const char *src)
+{
+	copy_name(dst, dstlen, src ? src : "");
+	size_t n = strlen(dst);
+	if (src && strlen(src) > n && n > 0)
+		dst[n - 1] = '~';
+}
+
+/* Keeps the worst SUMMARY_TOP_FINDINGS by severity, earlier first among
+ * equals (the audit sends the newest first within a severity). */
+static int summary_write_finding(struct fa_sink *s, const struct fa_finding *f)
+{
+	struct audit_summary *au = &((struct sink_summary *)s->priv)->audit;
+	au->seen = true;
+	au->findings++;
+	size_t at = au->ntop;
+	while (at > 0 && au->top[at - 1].severity_id < f->severity_id)
+		at--;
+	if (at >= SUMMARY_TOP_FINDINGS)
+		return FA_OK;
+	size_t last = au->ntop < SUMMARY_TOP_FINDINGS ? au->ntop : SUMMARY_TOP_FINDINGS - 1;
+	memmove(&au->top[at + 1], &au->top[at], (last - at) * sizeof(au->top[0]));
+	if (au->ntop < SUMMARY_TOP_FINDINGS)
+		au->ntop++;
+
+	struct top_finding *t = &au->top[at];
+	char buf[2 * SUMMARY_NAME_MAX + 8];
+	t->severity_id = f->severity_id;
+	copy_cut(t->severity, sizeof(t->severity), f->severity ? f->severity : "-");
+	copy_cut(t->verdict, sizeof(t->verdict), f->verdict);
+	snprintf(buf, sizeof(buf), "%s -> %s", f->initiator ? f->initiator : "?",
+	         f->responder ? f->responder : "?");
+	copy_cut(t->peers, sizeof(t->peers), buf);
+	snprintf(buf, sizeof(buf), "%s/%u", f->proto ? f->proto : "?", (unsigned)f->port);
+	copy_cut(t->svc, sizeof(t->svc), buf);
+	copy_cut(t->app, sizeof(t->app), f->app && f->app[0] ? f->app : "-");
+	t->flows = f->flows;
+	return FA_OK;
+}
+
+static int summary_write_rule(struct fa_sink *s, const struct fa_rule_coverage *r)
+{
+	struct audit_summary *au = &((struct sink_summary *)s->priv)->audit;
+	au->seen = true;
+	au->rules++;
+	if (!r->unused)
+		return FA_OK;
+	if (au->rules_unused < SUMMARY_UNUSED_RULES)
+		copy_name(au->unused[au->rules_unused], SUMMARY_NAME_MAX, r->id ? r->id : "?");
+	au->rules_unused++;
 	return FA_OK;
 }
 
@@ -217,6 +304,62 @@ static void print_apps(FILE *fp, const struct name_tab *t)
 	free(v);
 }
 
+/* "    r1, r2," wrapped at WRAP_W, no line ending in a blank. */
+static void print_unused(FILE *fp, const struct audit_summary *au)
+{
+	size_t kept = au->rules_unused < SUMMARY_UNUSED_RULES ? (size_t)au->rules_unused
+	                                                      : SUMMARY_UNUSED_RULES;
+	char more[32] = "";
+	if (au->rules_unused > kept)
+		snprintf(more, sizeof(more), "+%" PRIu64 " more", au->rules_unused - kept);
+	size_t col = 0;
+	for (size_t i = 0; i <= kept; i++) {
+		const char *word = i < kept ? au->unused[i] : more;
+		if (!word[0])
+			break;
+		bool last = i == kept || (i + 1 == kept && !more[0]);
+		size_t n = strlen(word) + (last ? 0 : 1);
+		if (col > 0 && col + 1 + n > WRAP_W) {
+			fputc('\n', fp);
+			col = 0;
+		}
+		col += (size_t)fprintf(fp, "%s%s%s", col ? " " : "    ", word, last ? "" : ",");
+	}
+	if (col)
+		fputc('\n', fp);
+}
+
+static void print_audit(FILE *fp, const struct audit_summary *au)
+{
+	uint64_t with_verdict = 0;
+	for (unsigned v = 0; v < FA_V__COUNT; v++)
+		with_verdict += au->by_verdict[v];
+
+	fprintf(fp, "Audit\n");
+	line(fp, "Flows with a verdict", with_verdict);
+	for (unsigned v = FA_V_ALLOWED; v < FA_V__COUNT; v++)
+		subline(fp, fa_out_verdict_name(v), au->by_verdict[v]);
+	if (au->by_verdict[FA_V_NONE])
+		subline(fp, "(other)", au->by_verdict[FA_V_NONE]);
+
+	line(fp, "Findings", au->findings);
+	if (au->ntop)
+		fprintf(fp, "  %-8s %-15s %-*s %-*s %-*s %8s\n", "severity", "verdict", PEERS_W,
+		        "initiator -> responder", SVC_W, "service", APP_W, "app", "flows");
+	for (size_t i = 0; i < au->ntop; i++) {
+		const struct top_finding *t = &au->top[i];
+		fprintf(fp, "  %-8s %-15s %-*s %-*s %-*s %8" PRIu64 "\n", t->severity, t->verdict,
+		        PEERS_W, t->peers, SVC_W, t->svc, APP_W, t->app, t->flows);
+	}
+	if (au->findings > au->ntop)
+		fprintf(fp, "  +%" PRIu64 " more findings\n", au->findings - au->ntop);
+
+	line(fp, "Rules", au->rules);
+	subline(fp, "used", au->rules - au->rules_unused);
+	subline(fp, "unused", au->rules_unused);
+	print_unused(fp, au);
+}
+
 static void print_summary(struct sink_summary *ss)
 {
 	FILE *fp = ss->fp;
@@ -253,6 +396,8 @@ static void print_summary(struct sink_summary *ss)
 		if (st->icmp_errors_unmatched)
 			line(fp, "ICMP errors unmatched", st->icmp_errors_unmatched);
 	}
+	if (ss->audit.seen)
+		print_audit(fp, &ss->audit);
 }
 
 static int summary_flush(struct fa_sink *s)
@@ -290,6 +435,8 @@ static const struct fa_sink_ops summary_ops = {
     .name = "summary",
     .write_flow = summary_write_flow,
     .write_stats = summary_write_stats,
+    .write_finding = summary_write_finding,
+    .write_rule = summary_write_rule,
     .flush = summary_flush,
     .close = summary_close,
 };
