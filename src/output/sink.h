@@ -3,10 +3,13 @@
  * A sink is a slot with open / write / flush / close (as Suricata's output
  * modules are). The JSON Lines sink writes one object per line to a file or
  * stdout; the summary sink keeps counts and prints the human summary at
- * close. The engine calls a sink from one thread at a time. */
+ * close; the report sink writes a Markdown or HTML audit report at close. The engine calls a sink
+ * from one thread at a time. */
 #ifndef FA_SINK_H
 #define FA_SINK_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "audit/audit.h"
@@ -39,6 +42,30 @@ int fa_sink_json_open(struct fa_sink **out, const char *path, char *errbuf, size
 /* The human summary (top applications, flow counts, decode errors), printed
  * to `fp` at close. */
 int fa_sink_summary_open(struct fa_sink **out, FILE *fp);
+
+/* What an audit report says about its own context. Every string and array
+ * is copied at open; any may be NULL (or a count 0) when unknown. */
+struct fa_report_info {
+	const char *title;           /* NULL = "Flow audit report" */
+	const char *const *policies; /* names of the policies audited against */
+	size_t npolicies;
+	const char *const *versions; /* document version of each policy, or NULL */
+	const char *const *sources;  /* vendor documents the policies encode */
+	size_t nsources;
+	const char *site;          /* site name of the site file */
+	const char *const *inputs; /* capture files or interfaces read */
+	size_t ninputs;
+	const char *fail_on;   /* severity name that fails the audit; NULL = none */
+	const char *generator; /* "flowaudit 1.2.0", shown with the date */
+	uint64_t generated_us; /* wall-clock time of the run; 0 = not shown */
+};
+
+/* The audit report (docs/report.md): HTML when path ends in .html or .htm,
+ * else Markdown. The file is created at open (so a bad path fails early)
+ * and written at close, from the flows' verdicts, the findings, the rule
+ * coverage and the last stats record. */
+int fa_sink_report_open(struct fa_sink **out, const char *path, const struct fa_report_info *info,
+                        char *errbuf, size_t errlen);
 
 int fa_sink_write_flow(struct fa_sink *s, const struct fa_flow_record *r);
 int fa_sink_write_stats(struct fa_sink *s, const struct fa_stats_record *r);
