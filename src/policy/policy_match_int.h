@@ -1,0 +1,124 @@
+/* policy_match_int.h - the matcher's indexes, shared by policy_roles.c
+ * (address -> roles) and policy_match.c (protocol/port -> rules).
+ *
+ * Both indexes are built once by fa_matcher_build and only read afterwards,
+ * so any number of threads may match at once. */
+#ifndef FA_POLICY_MATCH_INT_H
+#define FA_POLICY_MATCH_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/policy.h"
+
+/* An address as an unsigned 128-bit number (IPv4 in the low 32 bits), so
+ * both families share the interval code. */
+struct fa_k128 {
+	uint64_t hi, lo;
+};
+
+/* The address space of one family cut into disjoint segments; each segment
+ * lists the roles that contain all of it. Roles without host, ASN or
+ * country elements ("static") are listed as members; the others
+ * ("dynamic") only carry their address parts: label 2r = r's positive
+ * addresses, 2r+1 = its excluded addresses, and are finished per flow. */
+struct fa_seg_index {
+	struct fa_k128 *start; /* ascending, start[0] = 0 */
+	uint32_t *mem_off;     /* n + 1 offsets into members */
+	uint32_t *dyn_off;     /* n + 1 offsets into dyn_labels */
+	uint32_t *members;     /* static role ids, ascending per segment */
+	uint32_t *dyn_labels;  /* 2r / 2r+1, ascending per segment */
+	uint8_t *in_scope;     /* a static in-scope role contains the segment */
+	size_t n;
+};
+
+/* Rule keys: a rule is filed under the role its responder must be in. */
+#define FA_KEY_ANY UINT32_MAX       /* the endpoint "any" */
+#define FA_KEY_DYN (UINT32_MAX - 1) /* a dynamic role: checked for every flow */
+
+/* One candidate: rule index << 1 | reversed (a "<->" rule seen with its
+ * DST role initiating). */
+struct fa_cand {
+	uint32_t key;
+	uint32_t rule_rev;
+};
+
+/* A span of candidates sorted by (key, rule). */
+struct fa_cand_list {
+	const struct fa_cand *v;
+	uint32_t n;
+};
+
+/* An allow rule's port range, for the nearest rule when nothing matches. */
+struct fa_near_item {
+	uint16_t lo, hi;
+	uint32_t rule;
+};
+
+/* Rules of one IP protocol number (0 = rules for any protocol). */
+struct fa_port_bucket {
+	uint16_t *xport; /* single ports, ascending */
+	uint32_t *xoff;  /* nx + 1 offsets into cands */
+	size_t nx;
+	uint16_t *rstart; /* range segments: starts ascending, rstart[0] = 0 */
+	uint32_t *roff;   /* nr + 1 offsets into cands */
+	size_t nr;
+	struct fa_cand *cands;
+	struct fa_near_item *near; /* allow rules by lo */
+	uint32_t *near_maxhi;      /* index of the largest hi in near[0..i] */
+	size_t nnear;
+};
+
+struct fa_matcher {
+	struct fa_seg_index fam[2]; /* [0] IPv4, [1] IPv6 */
+	uint8_t *role_dyn;          /* per role: needs per-flow evaluation */
+	uint32_t *dyn_roles;        /* dynamic role ids, ascending */
+	size_t ndyn;
+	uint32_t *dyn_scope; /* dynamic in-scope role ids */
+	size_t ndyn_scope;
+	struct fa_port_bucket *proto[256];
+};
+
+/* One endpoint of a flow, looked up once per flow. */
+struct fa_ep {
+	const struct fa_policy_set *set;
+	const struct fa_addr *addr;
+	const char *const *names;
+	size_t nnames;
+	uint32_t asn;
+	const char *country;
+	const uint32_t *members; /* static roles containing addr */
+	uint32_t nmembers;
+	const uint32_t *dyn_labels;
+	uint32_t ndyn_labels;
+	bool seg_scope;
+};
+
+/* policy_roles.c */
+int fa_roles_build(struct fa_matcher *m, const struct fa_policy_set *set, char *errbuf,
+		   size_t errlen);
+void fa_roles_free(struct fa_matcher *m);
+void fa_ep_init(struct fa_ep *ep, const struct fa_policy_set *set, const struct fa_addr *addr,
+		const char *const *names, size_t nnames, uint32_t asn, const char *country);
+bool fa_ep_has(const struct fa_ep *ep, uint32_t role);
+/* The first role (declaration order) holding the endpoint, -1 for none. */
+int32_t fa_ep_first_role(const struct fa_ep *ep);
+bool fa_ep_in_scope(const struct fa_ep *ep);
+/* Case-insensitive glob where '*' matches any run, dots included. */
+bool fa_glob_match(const char *pat, const char *s);
+
+/* policy_verdict.c: the why text of a verdict found through a rule
+ * (denied, app-mismatch, app-unknown, wrong-direction), and of an
+ * undocumented flow given its nearest rule: score 3 = only the initiator
+ * port failed, 2 = the initiator's role, 1 = the responder's role, 0 =
+ * both, -1 = the rule is only near by port number; rev = a "<->" rule
+ * seen with its DST role initiating. */
+void fa_why_verdict(char *buf, size_t len, const struct fa_policy_set *set,
+		    const struct fa_policy_flow *flow, enum fa_verdict v, int32_t rule,
+		    bool undetected);
+void fa_why_undocumented(char *buf, size_t len, const struct fa_policy_set *set,
+			 const struct fa_policy_flow *flow, const struct fa_ep *src,
+			 const struct fa_ep *dst, int32_t rule, int score, bool rev);
+
+#endif
