@@ -232,7 +232,8 @@ void fa_audit_learn(const struct fa_audit *a, FILE *fp)
 		x->last_us = f->pub.last_us;
 		x->example = &f->pub;
 	}
-	qsort(g, n, sizeof(*g), group_cmp);
+	if (n)
+		qsort(g, n, sizeof(*g), group_cmp);
 	size_t m = 0; /* merge equal neighbours in place */
 	for (size_t i = 0; i < n; i++) {
 		if (m && group_cmp(&g[m - 1], &g[i]) == 0) {
