@@ -42,8 +42,8 @@ bool audit_is_name(const char *s)
 		return false;
 	for (; *s; s++) {
 		char c = *s;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '_' || c == '-' || c == '.';
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		          (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 		if (!ok)
 			return false;
 	}
@@ -136,7 +136,7 @@ void fa_audit_flow(struct fa_audit *a, const struct fa_audit_flow *fl)
 /* ---- results -------------------------------------------------------------- */
 
 void fa_audit_emit(struct fa_audit *a, void (*finding)(const struct fa_finding *, void *),
-		   void (*rule)(const struct fa_rule_coverage *, void *), void *ctx)
+                   void (*rule)(const struct fa_rule_coverage *, void *), void *ctx)
 {
 	if (!a)
 		return;
@@ -176,8 +176,8 @@ bool fa_audit_failed(const struct fa_audit *a, enum fa_severity fail_on)
 {
 	if (!a)
 		return false;
-	for (size_t s = fail_on < FA_SEV__COUNT ? (size_t)fail_on : FA_SEV__COUNT; s < FA_SEV__COUNT;
-	     s++)
+	for (size_t s = fail_on < FA_SEV__COUNT ? (size_t)fail_on : FA_SEV__COUNT;
+	     s < FA_SEV__COUNT; s++)
 		if (a->counts.by_severity[s])
 			return true;
 	return false;

@@ -118,7 +118,7 @@ static char *service_string(const struct fa_service *svc)
 			w = snprintf(out + len, cap - len, "%s%s/%u", sep, p->proto, p->lo);
 		else
 			w = snprintf(out + len, cap - len, "%s%s/%u-%u", sep, p->proto, p->lo,
-				     p->hi);
+			             p->hi);
 		if (w > 0)
 			len += (size_t)w;
 	}
@@ -169,27 +169,29 @@ void audit_rule_coverage(const struct fa_audit *a, size_t i, struct fa_rule_cove
 {
 	const struct fa_rule *r = &a->set->rules[i];
 	const struct audit_cov *cv = &a->cov[i];
-	const char *src = r->src_role == FA_RULE_ROLE_ANY ? "any" : audit_role_name(a->set, r->src_role);
-	const char *dst = r->dst_role == FA_RULE_ROLE_ANY ? "any" : audit_role_name(a->set, r->dst_role);
+	const char *src =
+	    r->src_role == FA_RULE_ROLE_ANY ? "any" : audit_role_name(a->set, r->src_role);
+	const char *dst =
+	    r->dst_role == FA_RULE_ROLE_ANY ? "any" : audit_role_name(a->set, r->dst_role);
 	*c = (struct fa_rule_coverage){
-		.id = r->id,
-		.policy = r->policy < a->set->npolicies ? a->set->policies[r->policy].name : NULL,
-		.src_role = src ? src : "?",
-		.dst_role = dst ? dst : "?",
-		.service = cv->service,
-		.apps = cv->apps,
-		.ref = r->ref,
-		.purpose = r->purpose,
-		.flags = r->flags,
-		.severity_id = r->severity,
-		.flows = cv->flows,
-		.pkts = cv->pkts,
-		.bytes = cv->bytes,
-		.first_us = cv->first_us,
-		.last_us = cv->last_us,
-		.initiators = cv->ini.count,
-		.responders = cv->resp.count,
-		.unused = cv->flows == 0,
+	    .id = r->id,
+	    .policy = r->policy < a->set->npolicies ? a->set->policies[r->policy].name : NULL,
+	    .src_role = src ? src : "?",
+	    .dst_role = dst ? dst : "?",
+	    .service = cv->service,
+	    .apps = cv->apps,
+	    .ref = r->ref,
+	    .purpose = r->purpose,
+	    .flags = r->flags,
+	    .severity_id = r->severity,
+	    .flows = cv->flows,
+	    .pkts = cv->pkts,
+	    .bytes = cv->bytes,
+	    .first_us = cv->first_us,
+	    .last_us = cv->last_us,
+	    .initiators = cv->ini.count,
+	    .responders = cv->resp.count,
+	    .unused = cv->flows == 0,
 	};
 }
 

@@ -51,7 +51,7 @@ static bool key_eq(const struct fkey *k, const struct audit_finding *f)
 }
 
 static void peer_of(const struct fa_audit *a, int32_t role, const struct fa_addr *addr,
-		    struct audit_peer *p)
+                    struct audit_peer *p)
 {
 	memset(p, 0, sizeof(*p));
 	if (audit_role_name(a->set, role)) {
@@ -64,7 +64,7 @@ static void peer_of(const struct fa_audit *a, int32_t role, const struct fa_addr
 }
 
 static const char *peer_text(const struct fa_audit *a, const struct audit_peer *p, char *buf,
-			     size_t len)
+                             size_t len)
 {
 	if (p->is_role)
 		return a->set->roles[p->role].name;
@@ -108,22 +108,23 @@ static char *make_fix(const struct audit_finding *f)
 		const char *dst = f->resp.is_role ? f->pub.responder : "any";
 		bool named = audit_is_name(app);
 		snprintf(buf, sizeof(buf), "rule new-%s%s %s -> %s %s%s%s%s", f->pub.proto, idport,
-			 src, dst, f->pub.proto, port, named ? " app " : "", named ? app : "");
+		         src, dst, f->pub.proto, port, named ? " app " : "", named ? app : "");
 		break;
 	}
 	case FA_V_WRONG_DIRECTION:
 		snprintf(buf, sizeof(buf),
-			 "make rule %s bidirectional (<->) or add the reverse rule", rule);
+		         "make rule %s bidirectional (<->) or add the reverse rule", rule);
 		break;
 	case FA_V_APP_MISMATCH:
 		snprintf(buf, sizeof(buf),
-			 "add app %s to rule %s, or investigate: %s is not what the document "
-			 "allows on this port",
-			 app, rule, f->app);
+		         "add app %s to rule %s, or investigate: %s is not what the document "
+		         "allows on this port",
+		         app, rule, f->app);
 		break;
 	case FA_V_APP_UNKNOWN:
-		snprintf(buf, sizeof(buf), "payload not identified on %s%s%s: verify, or add a signature",
-			 f->pub.proto, port[0] ? "/" : "", port[0] ? port + 1 : "");
+		snprintf(buf, sizeof(buf),
+		         "payload not identified on %s%s%s: verify, or add a signature",
+		         f->pub.proto, port[0] ? "/" : "", port[0] ? port + 1 : "");
 		break;
 	case FA_V_DENIED:
 		snprintf(buf, sizeof(buf), "investigate: traffic the document forbids");
@@ -179,7 +180,7 @@ static void set_example(struct fa_audit *a, struct audit_finding *f, const struc
 }
 
 static void finding_add(struct fa_audit *a, struct audit_finding *f, const struct fa_audit_flow *fl,
-			enum fa_severity sev)
+                        enum fa_severity sev)
 {
 	if (f->pub.flows == 0 || example_cmp(fl, f) < 0)
 		set_example(a, f, fl);
@@ -233,8 +234,8 @@ static struct audit_finding *finding_new(struct fa_audit *a, const struct fkey *
 		snprintf(f->proto_buf, sizeof(f->proto_buf), "%s", "any");
 		char buf[160];
 		snprintf(buf, sizeof(buf),
-			 "more than %u distinct findings: the rest of this verdict is counted here",
-			 a->max_findings);
+		         "more than %u distinct findings: the rest of this verdict is counted here",
+		         a->max_findings);
 		f->why = strdup(buf);
 		f->fix = strdup("document or fix the findings above, then audit again");
 		f->pub.why = f->why;
@@ -310,9 +311,9 @@ void audit_add_finding(struct fa_audit *a, const struct fa_audit_flow *fl, enum 
 {
 	const struct fa_policy_verdict *v = fl->v;
 	struct fkey k = {.verdict = v->verdict,
-			 .proto = fl->proto,
-			 .port = fl->dport,
-			 .app = fl->app && *fl->app ? fl->app : "Unknown"};
+	                 .proto = fl->proto,
+	                 .port = fl->dport,
+	                 .app = fl->app && *fl->app ? fl->app : "Unknown"};
 	peer_of(a, v->src_role, &fl->src, &k.ini);
 	peer_of(a, v->dst_role, &fl->dst, &k.resp);
 	uint64_t h = hash_key(&k);

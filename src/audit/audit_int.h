@@ -33,8 +33,6 @@ static inline bool audit_addr_eq(const struct fa_addr *a, const struct fa_addr *
 	return a->ver == b->ver && memcmp(a->b, b->b, sizeof(a->b)) == 0;
 }
 
-
-
 /* One side of a finding key: a role index, or an address when the peer is
  * in no role. */
 struct audit_peer {

@@ -51,12 +51,12 @@ static void side_of(const struct fa_audit *a, const struct audit_peer *p, struct
 	if (p->addr.ver == 6) {
 		const uint8_t *b = s->net.b;
 		snprintf(s->name, sizeof(s->name), "net-%x-%x-%x-%x-%u", (b[0] << 8) | b[1],
-			 (b[2] << 8) | b[3], (b[4] << 8) | b[5], (b[6] << 8) | b[7],
-			 LEARN_V6_PREFIX);
+		         (b[2] << 8) | b[3], (b[4] << 8) | b[5], (b[6] << 8) | b[7],
+		         LEARN_V6_PREFIX);
 	} else {
 		const uint8_t *b = s->net.b;
 		snprintf(s->name, sizeof(s->name), "net-%u-%u-%u-%u-%u", b[0], b[1], b[2], b[3],
-			 LEARN_V4_PREFIX);
+		         LEARN_V4_PREFIX);
 	}
 }
 
@@ -126,7 +126,7 @@ static void put_evidence(FILE *fp, const struct learn_group *g)
 	fa_time_rfc3339(g->last_us, last, sizeof(last));
 	fa_time_rfc3339(e->ex_ts_us, ex, sizeof(ex));
 	fprintf(fp, "# %" PRIu64 " flow%s, %" PRIu64 " bytes, first seen %s, last seen %s\n",
-		g->flows, g->flows == 1 ? "" : "s", g->bytes, first, last);
+	        g->flows, g->flows == 1 ? "" : "s", g->bytes, first, last);
 	fprintf(fp, "# example: ");
 	put_endpoint(fp, &e->ex_src, e->ex_sport);
 	fprintf(fp, " -> ");
@@ -135,7 +135,7 @@ static void put_evidence(FILE *fp, const struct learn_group *g)
 }
 
 static void put_rule(FILE *fp, const struct fa_audit *a, const struct learn_group *g,
-		     unsigned *serial)
+                     unsigned *serial)
 {
 	char pbuf[4], id[LEARN_NAME_MAX], port[8] = "";
 	const char *proto = audit_proto_name(g->proto, pbuf, sizeof(pbuf));
@@ -191,8 +191,8 @@ static void put_roles(FILE *fp, const struct learn_group *g, size_t n)
 			fprintf(fp, "role %s\n", s->name);
 		} else {
 			char buf[FA_ADDR_STRLEN];
-			fprintf(fp, "role %s = %s/%u\n", s->name, fa_addr_str(&s->net, buf, sizeof(buf)),
-				side_prefix(&s->net));
+			fprintf(fp, "role %s = %s/%u\n", s->name,
+			        fa_addr_str(&s->net, buf, sizeof(buf)), side_prefix(&s->net));
 		}
 	}
 	fprintf(fp, "\n");
@@ -205,7 +205,7 @@ void fa_audit_learn(const struct fa_audit *a, FILE *fp)
 		return;
 	fprintf(fp, "policy \"learned from traffic\"\n");
 	fprintf(fp, "# Drafts from traffic no rule documents. Traffic seen is not traffic\n"
-		    "# required: check each rule against the vendor's document before use.\n\n");
+	            "# required: check each rule against the vendor's document before use.\n\n");
 	struct audit_finding **all;
 	size_t nall = audit_sorted_findings(a, &all);
 	struct learn_group *g = nall ? calloc(nall, sizeof(*g)) : NULL;
@@ -262,9 +262,9 @@ void fa_audit_learn(const struct fa_audit *a, FILE *fp)
 	}
 	if (overflow_flows)
 		fprintf(fp,
-			"# %" PRIu64 " more undocumented flows went past the findings limit and "
-			"are not drafted.\n",
-			overflow_flows);
+		        "# %" PRIu64 " more undocumented flows went past the findings limit and "
+		        "are not drafted.\n",
+		        overflow_flows);
 	free(g);
 	free(all);
 }

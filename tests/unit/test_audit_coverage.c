@@ -7,22 +7,21 @@ static void test_allowed_sums_and_distinct(void **state)
 	(void)state;
 	struct fa_audit *a = NULL;
 	assert_int_equal(fa_audit_new(&a, &fx_set, 0), 0);
-	struct fa_policy_verdict ok = fx_verdict(FA_V_ALLOWED, FA_SEV_NONE, RULE_TRAP, R_DEVICES,
-						 R_OVOC, "");
+	struct fa_policy_verdict ok =
+	    fx_verdict(FA_V_ALLOWED, FA_SEV_NONE, RULE_TRAP, R_DEVICES, R_OVOC, "");
 	struct fa_audit_flow f[] = {
-		fx_flow(P_UDP, "10.0.0.2", 40001, "10.9.0.1", 162, "SNMP", 1, 120, 30, 31, &ok),
-		fx_flow(P_UDP, "10.0.0.3", 40002, "10.9.0.1", 162, "SNMP", 2, 240, 10, 12, &ok),
-		fx_flow(P_UDP, "10.0.0.2", 40003, "10.9.0.1", 162, "SNMP", 1, 120, 50, 70, &ok),
-		fx_flow(P_UDP, "2001:db8::2", 40004, "2001:db8::9", 162, "SNMP", 3, 300, 20, 20,
-			&ok),
+	    fx_flow(P_UDP, "10.0.0.2", 40001, "10.9.0.1", 162, "SNMP", 1, 120, 30, 31, &ok),
+	    fx_flow(P_UDP, "10.0.0.3", 40002, "10.9.0.1", 162, "SNMP", 2, 240, 10, 12, &ok),
+	    fx_flow(P_UDP, "10.0.0.2", 40003, "10.9.0.1", 162, "SNMP", 1, 120, 50, 70, &ok),
+	    fx_flow(P_UDP, "2001:db8::2", 40004, "2001:db8::9", 162, "SNMP", 3, 300, 20, 20, &ok),
 	};
 	for (size_t i = 0; i < 4; i++)
 		fa_audit_flow(a, &f[i]);
 	/* Not allowed by the SIP rule: the nearest rule gains no coverage. */
-	struct fa_policy_verdict mism = fx_verdict(FA_V_APP_MISMATCH, FA_SEV_HIGH, RULE_SIP,
-						   R_DEVICES, R_OVOC, "x");
-	struct fa_audit_flow m = fx_flow(P_UDP, "10.0.0.2", 5060, "10.9.0.1", 5060, "DNS", 1, 80,
-					 5, 5, &mism);
+	struct fa_policy_verdict mism =
+	    fx_verdict(FA_V_APP_MISMATCH, FA_SEV_HIGH, RULE_SIP, R_DEVICES, R_OVOC, "x");
+	struct fa_audit_flow m =
+	    fx_flow(P_UDP, "10.0.0.2", 5060, "10.9.0.1", 5060, "DNS", 1, 80, 5, 5, &mism);
 	fa_audit_flow(a, &m);
 
 	struct fx_emitted e;
@@ -60,9 +59,9 @@ static void test_deny_coverage(void **state)
 	struct fa_audit *a = NULL;
 	assert_int_equal(fa_audit_new(&a, &fx_set, 0), 0);
 	struct fa_policy_verdict den = fx_verdict(FA_V_DENIED, FA_SEV_HIGH, RULE_SSH_DENY, -1,
-						  R_OVOC, "denied by ssh-exposed");
-	struct fa_audit_flow f = fx_flow(P_TCP, "203.0.113.7", 50000, "10.9.0.1", 22, "SSH", 10,
-					 2000, 100, 160, &den);
+	                                          R_OVOC, "denied by ssh-exposed");
+	struct fa_audit_flow f =
+	    fx_flow(P_TCP, "203.0.113.7", 50000, "10.9.0.1", 22, "SSH", 10, 2000, 100, 160, &den);
 	fa_audit_flow(a, &f);
 	struct fx_emitted e;
 	fx_emit(a, &e);
@@ -92,7 +91,7 @@ static void test_strings(void **state)
 	assert_int_equal(e.nf, 0);
 	assert_int_equal(e.nr, NRULES);
 	static const char *const ids[NRULES] = {"ovoc-trap", "sip-publish", "ssh-exposed",
-						"dbg",       "lan-any",     "ldap-opt"};
+	                                        "dbg",       "lan-any",     "ldap-opt"};
 	for (size_t i = 0; i < NRULES; i++) {
 		assert_string_equal(e.r[i].id, ids[i]);
 		assert_string_equal(e.r[i].policy, "AudioCodes OVOC");
@@ -130,11 +129,11 @@ static void test_distinct_cap(void **state)
 	(void)state;
 	struct fa_audit *a = NULL;
 	assert_int_equal(fa_audit_new(&a, &fx_set, 0), 0);
-	struct fa_policy_verdict ok = fx_verdict(FA_V_ALLOWED, FA_SEV_NONE, RULE_ANY, R_LAN, -1,
-						 "");
+	struct fa_policy_verdict ok =
+	    fx_verdict(FA_V_ALLOWED, FA_SEV_NONE, RULE_ANY, R_LAN, -1, "");
 	const unsigned n = FA_AUDIT_DISTINCT_MAX + 5000;
-	struct fa_audit_flow f = fx_flow(P_UDP, "10.0.0.0", 1, "192.0.2.1", 53, "DNS", 1, 1, 1, 1,
-					 &ok);
+	struct fa_audit_flow f =
+	    fx_flow(P_UDP, "10.0.0.0", 1, "192.0.2.1", 53, "DNS", 1, 1, 1, 1, &ok);
 	for (unsigned i = 0; i < n; i++) {
 		/* 10.x.y.z from the counter: every one distinct */
 		f.src.b[1] = (uint8_t)(i >> 16);
@@ -167,10 +166,10 @@ static void test_distinct_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_allowed_sums_and_distinct),
-		cmocka_unit_test(test_deny_coverage),
-		cmocka_unit_test(test_strings),
-		cmocka_unit_test(test_distinct_cap),
+	    cmocka_unit_test(test_allowed_sums_and_distinct),
+	    cmocka_unit_test(test_deny_coverage),
+	    cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_distinct_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,53 +41,53 @@ static char *fx_sip_apps[] = {"SIP", "RTP"};
 static char *fx_ldap_apps[] = {"LDAP"};
 
 static struct fa_role fx_roles[NROLES] = {
-	[R_DEVICES] = {.name = "devices", .bound = true, .in_scope = true},
-	[R_OVOC] = {.name = "ovoc", .bound = true, .in_scope = true},
-	[R_LAN] = {.name = "lan", .bound = true, .in_scope = true},
+    [R_DEVICES] = {.name = "devices", .bound = true, .in_scope = true},
+    [R_OVOC] = {.name = "ovoc", .bound = true, .in_scope = true},
+    [R_LAN] = {.name = "lan", .bound = true, .in_scope = true},
 };
 
 static struct fa_policy fx_policies[] = {
-	{.name = "AudioCodes OVOC", .source = "001_c5c939b7e1ad1078.txt", .file = "ovoc.policy"},
+    {.name = "AudioCodes OVOC", .source = "001_c5c939b7e1ad1078.txt", .file = "ovoc.policy"},
 };
 
 static struct fa_rule fx_rules[NRULES] = {
-	[RULE_TRAP] = {.id = "ovoc-trap",
-		       .src_role = R_DEVICES,
-		       .dst_role = R_OVOC,
-		       .svc = {.items = fx_trap_items, .nitems = 1, .apps = fx_snmp_apps, .napps = 1},
-		       .severity = FA_SEV_MEDIUM,
-		       .purpose = "SNMP trap listening port",
-		       .ref = "Enterprise firewall, row 5"},
-	[RULE_SIP] = {.id = "sip-publish",
-		      .src_role = R_DEVICES,
-		      .dst_role = R_OVOC,
-		      .svc = {.items = fx_sip_items, .nitems = 2, .apps = fx_sip_apps, .napps = 2}},
-	[RULE_SSH_DENY] = {.id = "ssh-exposed",
-			   .flags = FA_RULE_DENY,
-			   .src_role = FA_RULE_ROLE_ANY,
-			   .dst_role = R_OVOC,
-			   .svc = {.items = fx_ssh_items, .nitems = 1},
-			   .severity = FA_SEV_HIGH},
-	[RULE_DBG] = {.id = "dbg",
-		      .flags = FA_RULE_DISABLED,
-		      .src_role = R_OVOC,
-		      .dst_role = R_DEVICES,
-		      .svc = {.items = fx_dbg_items, .nitems = 1}},
-	[RULE_ANY] = {.id = "lan-any", .src_role = R_LAN, .dst_role = FA_RULE_ROLE_ANY},
-	[RULE_LDAP] = {.id = "ldap-opt",
-		       .flags = FA_RULE_OPTIONAL,
-		       .src_role = R_OVOC,
-		       .dst_role = FA_RULE_ROLE_ANY,
-		       .svc = {.items = fx_ldap_items, .nitems = 1, .apps = fx_ldap_apps, .napps = 1}},
+    [RULE_TRAP] = {.id = "ovoc-trap",
+                   .src_role = R_DEVICES,
+                   .dst_role = R_OVOC,
+                   .svc = {.items = fx_trap_items, .nitems = 1, .apps = fx_snmp_apps, .napps = 1},
+                   .severity = FA_SEV_MEDIUM,
+                   .purpose = "SNMP trap listening port",
+                   .ref = "Enterprise firewall, row 5"},
+    [RULE_SIP] = {.id = "sip-publish",
+                  .src_role = R_DEVICES,
+                  .dst_role = R_OVOC,
+                  .svc = {.items = fx_sip_items, .nitems = 2, .apps = fx_sip_apps, .napps = 2}},
+    [RULE_SSH_DENY] = {.id = "ssh-exposed",
+                       .flags = FA_RULE_DENY,
+                       .src_role = FA_RULE_ROLE_ANY,
+                       .dst_role = R_OVOC,
+                       .svc = {.items = fx_ssh_items, .nitems = 1},
+                       .severity = FA_SEV_HIGH},
+    [RULE_DBG] = {.id = "dbg",
+                  .flags = FA_RULE_DISABLED,
+                  .src_role = R_OVOC,
+                  .dst_role = R_DEVICES,
+                  .svc = {.items = fx_dbg_items, .nitems = 1}},
+    [RULE_ANY] = {.id = "lan-any", .src_role = R_LAN, .dst_role = FA_RULE_ROLE_ANY},
+    [RULE_LDAP] = {.id = "ldap-opt",
+                   .flags = FA_RULE_OPTIONAL,
+                   .src_role = R_OVOC,
+                   .dst_role = FA_RULE_ROLE_ANY,
+                   .svc = {.items = fx_ldap_items, .nitems = 1, .apps = fx_ldap_apps, .napps = 1}},
 };
 
 static const struct fa_policy_set fx_set = {
-	.policies = fx_policies,
-	.npolicies = 1,
-	.roles = fx_roles,
-	.nroles = NROLES,
-	.rules = fx_rules,
-	.nrules = NRULES,
+    .policies = fx_policies,
+    .npolicies = 1,
+    .roles = fx_roles,
+    .nroles = NROLES,
+    .rules = fx_rules,
+    .nrules = NRULES,
 };
 
 static inline struct fa_addr fx_addr(const char *s)
@@ -99,8 +99,8 @@ static inline struct fa_addr fx_addr(const char *s)
 }
 
 static inline struct fa_policy_verdict fx_verdict(enum fa_verdict verdict, enum fa_severity sev,
-						  int32_t rule, int32_t src_role, int32_t dst_role,
-						  const char *why)
+                                                  int32_t rule, int32_t src_role, int32_t dst_role,
+                                                  const char *why)
 {
 	struct fa_policy_verdict v;
 	memset(&v, 0, sizeof(v));
@@ -119,9 +119,9 @@ static inline struct fa_policy_verdict fx_verdict(enum fa_verdict verdict, enum 
 #define FX_S(sec) ((FX_T0 + (sec)) * 1000000ULL)
 
 static inline struct fa_audit_flow fx_flow(uint8_t proto, const char *src, uint16_t sport,
-					   const char *dst, uint16_t dport, const char *app,
-					   uint64_t pkts, uint64_t bytes, uint64_t first_s,
-					   uint64_t last_s, const struct fa_policy_verdict *v)
+                                           const char *dst, uint16_t dport, const char *app,
+                                           uint64_t pkts, uint64_t bytes, uint64_t first_s,
+                                           uint64_t last_s, const struct fa_policy_verdict *v)
 {
 	struct fa_audit_flow f;
 	memset(&f, 0, sizeof(f));
