@@ -34,7 +34,9 @@ struct fa_audit_flow {
 };
 
 /* One aggregated finding, as written in a "finding" record and the report.
- * Strings are owned by the audit and valid until fa_audit_free. */
+ * Strings are owned by the audit and valid until fa_audit_free. Past
+ * max_findings, a verdict's overflow finding has initiator, responder and
+ * app "(other)", proto "any", port 0 and no rule. */
 struct fa_finding {
 	const char *verdict, *severity;
 	uint8_t verdict_id, severity_id;
@@ -83,6 +85,7 @@ struct fa_audit_counts {
 
 struct fa_audit;
 
+/* set (may be NULL) must outlive the audit; max_findings 0 = 10,000. */
 int fa_audit_new(struct fa_audit **out, const struct fa_policy_set *set, uint32_t max_findings);
 void fa_audit_free(struct fa_audit **a);
 
