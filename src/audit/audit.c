@@ -9,7 +9,7 @@
 
 #define AUDIT_DEFAULT_MAX_FINDINGS 10000
 
-/* ---- small helpers shared with learn.c ------------------------------------ */
+/* ---- names shared by the audit files --------------------------------------- */
 
 const char *audit_proto_name(uint8_t proto, char *buf, size_t len)
 {

@@ -231,7 +231,6 @@ static struct audit_finding *finding_new(struct fa_audit *a, const struct fkey *
 	if (overflow) {
 		f->pub.initiator = f->pub.responder = AUDIT_OTHER;
 		f->pub.proto = "any";
-		snprintf(f->proto_buf, sizeof(f->proto_buf), "%s", "any");
 		char buf[160];
 		snprintf(buf, sizeof(buf),
 		         "more than %u distinct findings: the rest of this verdict is counted here",

@@ -1,4 +1,4 @@
-/* audit_int.h - the audit's private state, shared by audit.c and learn.c. */
+/* audit_int.h - the audit's private state and the functions its files share. */
 #ifndef FA_AUDIT_INT_H
 #define FA_AUDIT_INT_H
 

@@ -1,5 +1,5 @@
 /* test_audit_fixture.h - a small policy set written out by hand (no parser,
- * no matcher) and helpers to build flows and verdicts for the audit tests. */
+ * no matcher) and functions to build flows and verdicts for the audit tests. */
 #ifndef TEST_AUDIT_FIXTURE_H
 #define TEST_AUDIT_FIXTURE_H
 
