@@ -14,10 +14,11 @@
 #include <stdint.h>
 
 #include "policy/policy.h"
+#include "policy_lex.h"
 
 /* One file read, parallel to set->files (which owns the path). */
 struct pl_file {
-	char *text;    /* as read, for quoting lines in messages */
+	char *text; /* as read, for quoting lines in messages */
 	size_t len;
 	char *scratch; /* the lexer's decoded copy */
 	char *real;    /* canonical path, for include cycles */
@@ -125,5 +126,43 @@ void pl_service_clear(struct fa_service *s);
 /* Warnings about rules (duplicate, shadowed, overlapping) and roles no one
  * uses, once everything is resolved (policy_lint.c). */
 void pl_lint(struct pl_ctx *c);
+
+/* ---- the parser's state, shared by policy_parse*.c ------------------------ */
+
+struct parser {
+	struct pl_ctx *c;
+	struct pl_lexer lx;
+	struct pl_token tok; /* the current token */
+	size_t fi;
+	uint32_t policy; /* UINT32_MAX until the header */
+	bool site, included, failed, no_header;
+	unsigned nstatements, header_line;
+};
+
+struct fa_srcloc pp_loc(const struct parser *p, const struct pl_token *t);
+/* Reports at t, once per statement: the rest of a broken line would only
+ * echo the first error. */
+void pp_err(struct parser *p, const struct pl_token *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void pp_next(struct parser *p);
+bool pp_is_word(const struct parser *p, const char *w);
+bool pp_at_end(const struct parser *p);
+bool pp_is_digit_word(const struct parser *p);
+const char *pp_describe(const struct pl_token *t);
+const char *pp_take_name(struct parser *p, const char *what);
+const char *pp_take_string(struct parser *p, const char *what);
+bool pp_uint(const char *s, unsigned long max, unsigned long *out);
+
+/* policy_parse_svc.c */
+bool pp_ports(struct parser *p, struct fa_port_range **arr, size_t *n);
+bool pp_proto_word(const char *s, uint8_t *num);
+bool pp_starts_service(const struct parser *p);
+bool pp_items(struct parser *p, struct fa_service *svc);
+bool pp_apps(struct parser *p, struct fa_service *svc);
+bool pp_take_secured(struct parser *p, uint8_t *sec);
+void pp_service(struct parser *p);
+
+/* policy_parse_role.c */
+void pp_role(struct parser *p);
 
 #endif

@@ -83,13 +83,13 @@ static void lex_string(struct pl_lexer *lx, struct pl_token *t)
 			if (e != '"' && e != '\\') {
 				if (e > ' ' && e < 127)
 					snprintf(lx->err, sizeof(lx->err),
-						 "unknown escape '\\%c' in string: only \\\" and "
-						 "\\\\ are allowed",
-						 e);
+					         "unknown escape '\\%c' in string: only \\\" and "
+					         "\\\\ are allowed",
+					         e);
 				else
 					snprintf(lx->err, sizeof(lx->err),
-						 "unknown escape in string: only \\\" and \\\\ are "
-						 "allowed");
+					         "unknown escape in string: only \\\" and \\\\ are "
+					         "allowed");
 				t->kind = PL_ERROR;
 				t->col = (uint32_t)(lx->cur.off - lx->line_start);
 				return;

@@ -10,7 +10,7 @@
 #include "policy_int.h"
 
 static bool ports_equal(const struct fa_port_range *a, size_t na, const struct fa_port_range *b,
-			size_t nb)
+                        size_t nb)
 {
 	if (na != nb)
 		return false;
@@ -26,7 +26,7 @@ static bool ports_equal(const struct fa_port_range *a, size_t na, const struct f
 
 /* Every port of b is a port of a (no list = every port). */
 static bool ports_cover(const struct fa_port_range *a, size_t na, const struct fa_port_range *b,
-			size_t nb)
+                        size_t nb)
 {
 	if (!na)
 		return true;
@@ -43,7 +43,7 @@ static bool ports_cover(const struct fa_port_range *a, size_t na, const struct f
 }
 
 static bool ports_meet(const struct fa_port_range *a, size_t na, const struct fa_port_range *b,
-		       size_t nb)
+                       size_t nb)
 {
 	if (!na || !nb)
 		return true;
@@ -150,7 +150,7 @@ static bool rule_meets(const struct fa_rule *a, const struct fa_rule *b)
 {
 	bool fwd = role_meets(a->src_role, b->src_role) && role_meets(a->dst_role, b->dst_role);
 	bool rev = ((a->flags | b->flags) & FA_RULE_BIDIR) &&
-		   role_meets(a->src_role, b->dst_role) && role_meets(a->dst_role, b->src_role);
+	           role_meets(a->src_role, b->dst_role) && role_meets(a->dst_role, b->src_role);
 	return (fwd || rev) && svc_meets(&a->svc, &b->svc);
 }
 
@@ -165,23 +165,23 @@ static void lint_rules(struct pl_ctx *c)
 				continue;
 			if (rule_same(a, b)) {
 				pl_warning(c, &b->loc, "rule %s duplicates rule %s (%s:%u)", b->id,
-					   a->id, a->loc.file, a->loc.line);
+				           a->id, a->loc.file, a->loc.line);
 				break;
 			}
 			if (rule_covers(a, b)) {
 				pl_warning(c, &b->loc,
-					   "rule %s is shadowed by rule %s (%s:%u), which already "
-					   "covers every flow it does",
-					   b->id, a->id, a->loc.file, a->loc.line);
+				           "rule %s is shadowed by rule %s (%s:%u), which already "
+				           "covers every flow it does",
+				           b->id, a->id, a->loc.file, a->loc.line);
 				break;
 			}
-			bool apps_differ = !apps_cover(&a->svc, &b->svc) ||
-					   !apps_cover(&b->svc, &a->svc);
+			bool apps_differ =
+			    !apps_cover(&a->svc, &b->svc) || !apps_cover(&b->svc, &a->svc);
 			if (rule_meets(a, b) && (apps_differ || a->severity != b->severity)) {
 				pl_warning(c, &b->loc,
-					   "rule %s overlaps rule %s (%s:%u) with a different %s",
-					   b->id, a->id, a->loc.file, a->loc.line,
-					   apps_differ ? "application list" : "severity");
+				           "rule %s overlaps rule %s (%s:%u) with a different %s",
+				           b->id, a->id, a->loc.file, a->loc.line,
+				           apps_differ ? "application list" : "severity");
 				break;
 			}
 		}
@@ -215,8 +215,8 @@ static void lint_roles(struct pl_ctx *c)
 	for (size_t r = 0; r < set->nroles; r++)
 		if (!used[r])
 			pl_warning(c, &set->roles[r].loc,
-				   "role '%s' is declared but no rule, scope or role uses it",
-				   set->roles[r].name);
+			           "role '%s' is declared but no rule, scope or role uses it",
+			           set->roles[r].name);
 	free(used);
 }
 

@@ -69,157 +69,6 @@ void pl_service_clear(struct fa_service *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* ---- messages --------------------------------------------------------------- */
-
-static const struct pl_file *file_of(const struct pl_ctx *c, const char *name)
-{
-	for (size_t i = 0; i < c->set->nfiles; i++)
-		if (c->set->files[i] == name)
-			return &c->files[i];
-	return NULL;
-}
-
-/* The line as written, then a caret under the column; tabs are kept in the
- * caret line so it lines up however the terminal expands them. */
-static void quote_line(const struct pl_ctx *c, const struct fa_srcloc *loc)
-{
-	const struct pl_file *f = file_of(c, loc->file);
-	if (!f || !loc->line)
-		return;
-	size_t off = 0;
-	for (uint32_t l = 1; l < loc->line && off < f->len; off++)
-		if (f->text[off] == '\n')
-			l++;
-	size_t end = off;
-	while (end < f->len && f->text[end] != '\n' && f->text[end] != '\r')
-		end++;
-	fprintf(c->diag, "%.*s\n", (int)(end - off), f->text + off);
-	for (size_t i = 0; i + 1 < loc->col && off + i < end; i++)
-		fputc(f->text[off + i] == '\t' ? '\t' : ' ', c->diag);
-	fputs("^\n", c->diag);
-}
-
-static void vdiag(struct pl_ctx *c, const char *kind, const struct fa_srcloc *loc,
-		  const char *fmt, va_list ap)
-{
-	if (!c->diag)
-		return;
-	if (loc && loc->line)
-		fprintf(c->diag, "%s:%u:%u: %s: ", loc->file, loc->line, loc->col, kind);
-	else if (loc)
-		fprintf(c->diag, "%s: %s: ", loc->file, kind);
-	else
-		fprintf(c->diag, "flowaudit: %s: ", kind);
-	vfprintf(c->diag, fmt, ap);
-	fputc('\n', c->diag);
-	if (loc)
-		quote_line(c, loc);
-}
-
-void pl_error(struct pl_ctx *c, const struct fa_srcloc *loc, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vdiag(c, "error", loc, fmt, ap);
-	va_end(ap);
-	c->nerrors++;
-}
-
-void pl_warning(struct pl_ctx *c, const struct fa_srcloc *loc, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vdiag(c, "warning", loc, fmt, ap);
-	va_end(ap);
-	c->nwarnings++;
-}
-
-void pl_note(struct pl_ctx *c, const struct fa_srcloc *loc, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vdiag(c, "note", loc, fmt, ap);
-	va_end(ap);
-}
-
-/* ---- "did you mean" ------------------------------------------------------------ */
-
-static unsigned edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 63 || lb > 63)
-		return UINT_MAX;
-	unsigned d[64][64];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = (unsigned)i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		for (size_t j = 1; j <= lb; j++) {
-			int ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20;
-			unsigned best = d[i - 1][j - 1] + (ca != cb);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			/* a swap of two neighbours is one typo */
-			if (i > 1 && j > 1 && ca == (b[j - 2] | 0x20) && (a[i - 2] | 0x20) == cb &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[la][lb];
-}
-
-void pl_suggest_init(struct pl_suggest *s, const char *name)
-{
-	memset(s, 0, sizeof(*s));
-	s->name = name;
-}
-
-void pl_suggest_add(struct pl_suggest *s, const char *cand)
-{
-	size_t len = strlen(s->name);
-	unsigned limit = len <= 3 ? 1 : len < 6 ? 2 : (unsigned)(len / 3);
-	unsigned d = edit_distance(s->name, cand);
-	if (d > limit || d >= len)
-		return;
-	for (size_t i = 0; i < 3; i++) {
-		if (s->best[i] && strcasecmp(s->best[i], cand) == 0)
-			return;
-	}
-	for (size_t i = 0; i < 3; i++) {
-		if (!s->best[i] || d < s->dist[i] ||
-		    (d == s->dist[i] && strcasecmp(cand, s->best[i]) < 0)) {
-			for (size_t k = 2; k > i; k--) {
-				s->best[k] = s->best[k - 1];
-				s->dist[k] = s->dist[k - 1];
-			}
-			s->best[i] = cand;
-			s->dist[i] = d;
-			return;
-		}
-	}
-}
-
-void pl_suggest_format(const struct pl_suggest *s, char *buf, size_t len)
-{
-	size_t n = 0;
-	while (n < 3 && s->best[n])
-		n++;
-	if (!n) {
-		snprintf(buf, len, "%s", "");
-		return;
-	}
-	int w = snprintf(buf, len, " did you mean '%s'", s->best[0]);
-	for (size_t i = 1; i < n && w > 0 && (size_t)w < len; i++)
-		w += snprintf(buf + w, len - (size_t)w, "%s'%s'", i + 1 == n ? " or " : ", ",
-			      s->best[i]);
-	if (w > 0 && (size_t)w < len)
-		snprintf(buf + w, len - (size_t)w, "?");
-}
-
 /* ---- files --------------------------------------------------------------------- */
 
 int pl_read_file(struct pl_ctx *c, const char *path, const struct fa_srcloc *from)
@@ -235,7 +84,7 @@ int pl_read_file(struct pl_ctx *c, const char *path, const struct fa_srcloc *fro
 		struct fa_srcloc l = {path, 0, 0};
 		if (from)
 			pl_error(c, from, "cannot read included file '%s': %s", path,
-				 strerror(errno));
+			         strerror(errno));
 		else
 			pl_error(c, &l, "cannot read: %s", strerror(errno));
 		return -1;
@@ -259,7 +108,7 @@ int pl_read_file(struct pl_ctx *c, const char *path, const struct fa_srcloc *fro
 		struct fa_srcloc l = {path, 0, 0};
 		if (!c->nomem)
 			pl_error(c, from ? from : &l, "cannot read '%s': %s", path,
-				 len > PL_MAX_FILE_BYTES ? "larger than 16 MiB" : strerror(err));
+			         len > PL_MAX_FILE_BYTES ? "larger than 16 MiB" : strerror(err));
 		free(text);
 		return -1;
 	}
@@ -283,8 +132,7 @@ int pl_read_file(struct pl_ctx *c, const char *path, const struct fa_srcloc *fro
 
 /* ---- resolution ------------------------------------------------------------------ */
 
-static void suggest_roles(const struct fa_policy_set *set, const char *name, char *hint,
-			  size_t len)
+static void suggest_roles(const struct fa_policy_set *set, const char *name, char *hint, size_t len)
 {
 	struct pl_suggest sg;
 	pl_suggest_init(&sg, name);
@@ -302,8 +150,8 @@ static void resolve_elem_refs(struct pl_ctx *c)
 			char hint[256];
 			suggest_roles(c->set, r->name, hint, sizeof(hint));
 			pl_error(c, &r->loc, "unknown role '%s' in the members of role '%s';%s",
-				 r->name, c->set->roles[r->role].name,
-				 *hint ? hint : " declare it with: role NAME");
+			         r->name, c->set->roles[r->role].name,
+			         *hint ? hint : " declare it with: role NAME");
 			continue;
 		}
 		c->set->roles[r->role].elems[r->elem].role = (uint32_t)ro;
@@ -324,10 +172,11 @@ static bool role_cycle(struct pl_ctx *c, uint32_t r, uint8_t *state)
 				for (size_t i = 0; i < c->nelem_refs; i++) {
 					const struct pl_elem_ref *er = &c->elem_refs[i];
 					if (er->role == r && er->elem == e) {
-						pl_error(c, &er->loc,
-							 "role '%s' includes role '%s', which includes "
-							 "'%s' again: roles may not form a cycle",
-							 ro->name, c->set->roles[to].name, ro->name);
+						pl_error(
+						    c, &er->loc,
+						    "role '%s' includes role '%s', which includes "
+						    "'%s' again: roles may not form a cycle",
+						    ro->name, c->set->roles[to].name, ro->name);
 						break;
 					}
 				}
@@ -382,7 +231,7 @@ static bool copy_service(struct fa_service *d, const struct fa_service *s)
 }
 
 static void resolve_rule_role(struct pl_ctx *c, const struct fa_rule *r, const char *name,
-			      const struct fa_srcloc *loc, uint32_t *out)
+                              const struct fa_srcloc *loc, uint32_t *out)
 {
 	if (!name)
 		return;
@@ -394,7 +243,7 @@ static void resolve_rule_role(struct pl_ctx *c, const struct fa_rule *r, const c
 	char hint[256];
 	suggest_roles(c->set, name, hint, sizeof(hint));
 	pl_error(c, loc, "unknown role '%s' in rule %s;%s", name, r->id,
-		 *hint ? hint : " declare it with: role NAME");
+	         *hint ? hint : " declare it with: role NAME");
 }
 
 static void resolve_rules(struct pl_ctx *c)
@@ -416,16 +265,16 @@ static void resolve_rules(struct pl_ctx *c)
 					pl_suggest_add(&sg, set->services[k].name);
 			/* a misspelt protocol reads as a service name */
 			static const char *const protos[] = {"tcp", "udp", "sctp", "icmp",
-							     "icmpv6"};
+			                                     "icmpv6"};
 			for (size_t k = 0; k < sizeof(protos) / sizeof(protos[0]); k++)
 				pl_suggest_add(&sg, protos[k]);
 			char hint[256];
 			pl_suggest_format(&sg, hint, sizeof(hint));
-			pl_error(c, &rr->svc_loc,
-				 "unknown service '%s' in rule %s;%s", rr->svc, r->id,
-				 *hint ? hint
-				       : " declare it with: service NAME = PROTO PORTS, or write "
-					 "the protocol and ports inline (tcp 443)");
+			pl_error(c, &rr->svc_loc, "unknown service '%s' in rule %s;%s", rr->svc,
+			         r->id,
+			         *hint ? hint
+			               : " declare it with: service NAME = PROTO PORTS, or write "
+			                 "the protocol and ports inline (tcp 443)");
 			continue;
 		}
 		if (!copy_service(&r->svc, &set->services[s])) {
@@ -448,7 +297,7 @@ static void resolve_scopes(struct pl_ctx *c)
 			char hint[256];
 			suggest_roles(set, s->name, hint, sizeof(hint));
 			pl_error(c, &s->loc, "unknown role '%s' in scope;%s", s->name,
-				 *hint ? hint : " scope names declared roles");
+			         *hint ? hint : " scope names declared roles");
 			continue;
 		}
 		/* the site's scope replaces the policies' */
@@ -505,12 +354,12 @@ static void check_unbound(struct pl_ctx *c)
 			char via[160] = "";
 			if ((uint32_t)u != ro)
 				snprintf(via, sizeof(via), " (role '%s' includes it)",
-					 set->roles[ro].name);
+				         set->roles[ro].name);
 			char msg[512];
 			snprintf(msg, sizeof(msg),
-				 "role '%s' is not bound, and rule %s needs it%s: give its members "
-				 "in a site file (role %s = ...)",
-				 set->roles[u].name, r->id, via, set->roles[u].name);
+			         "role '%s' is not bound, and rule %s needs it%s: give its members "
+			         "in a site file (role %s = ...)",
+			         set->roles[u].name, r->id, via, set->roles[u].name);
 			if (c->opts->allow_unbound)
 				pl_warning(c, at, "%s", msg);
 			else
@@ -597,7 +446,7 @@ static void ctx_free(struct pl_ctx *c)
 }
 
 int fa_policy_load(struct fa_policy_set **out, const struct fa_policy_load_opts *opts,
-		   unsigned *nwarnings)
+                   unsigned *nwarnings)
 {
 	*out = NULL;
 	if (nwarnings)
@@ -640,7 +489,7 @@ int fa_policy_load(struct fa_policy_set **out, const struct fa_policy_load_opts 
 		int mrc = fa_matcher_build(c.set, err, sizeof(err));
 		if (mrc < 0) {
 			pl_error(&c, NULL, "cannot build the rule index: %s",
-				 *err ? err : fa_strerror(mrc));
+			         *err ? err : fa_strerror(mrc));
 			rc = mrc;
 		}
 	}

@@ -11,11 +11,24 @@
 #define SHOW_WIDTH 100
 #define CELL 256
 
-enum col { C_ID, C_POL, C_KIND, C_FROM, C_ARROW, C_TO, C_SVC, C_APPS, C_SEC, C_SEV, C_FLAGS,
-	   C_REF, C__COUNT };
+enum col {
+	C_ID,
+	C_POL,
+	C_KIND,
+	C_FROM,
+	C_ARROW,
+	C_TO,
+	C_SVC,
+	C_APPS,
+	C_SEC,
+	C_SEV,
+	C_FLAGS,
+	C_REF,
+	C__COUNT
+};
 
-static const char *const heads[C__COUNT] = {"ID",  "POL",  "KIND", "FROM", "",      "TO",
-					    "SERVICE", "APPS", "SEC",  "SEV",  "FLAGS", "REF"};
+static const char *const heads[C__COUNT] = {"ID",      "POL",  "KIND", "FROM", "",      "TO",
+                                            "SERVICE", "APPS", "SEC",  "SEV",  "FLAGS", "REF"};
 /* Longest a column may grow before its cells are cut ("..." at the end). */
 static const size_t caps[C__COUNT] = {18, 3, 5, 22, 3, 16, 24, 16, 7, 8, 17, 0};
 
@@ -95,7 +108,7 @@ static struct cat *cell(struct cat *c, char *buf)
 }
 
 static void rule_cells(const struct fa_policy_set *set, const struct fa_rule *r,
-		       char cells[C__COUNT][CELL])
+                       char cells[C__COUNT][CELL])
 {
 	struct cat c;
 	cat(cell(&c, cells[C_ID]), "%s", r->id);
@@ -117,7 +130,7 @@ static void rule_cells(const struct fa_policy_set *set, const struct fa_rule *r,
 	cat(cell(&c, cells[C_SEC]), "%s",
 	    r->svc.secured == FA_SEC_SECURED     ? "secured"
 	    : r->svc.secured == FA_SEC_CLEARTEXT ? "clear"
-						 : "-");
+	                                         : "-");
 	cat(cell(&c, cells[C_SEV]), "%s", sev_word(r->severity));
 	cell(&c, cells[C_FLAGS]);
 	if (r->flags & FA_RULE_OPTIONAL)

@@ -34,7 +34,7 @@ static void write_file(const char *name, const char *text)
 /* Loads the named files (written first when a text is given: name, text,
  * name, text, ..., NULL). */
 static void load(struct run *r, const char *const *files, size_t n, const char *site,
-		 bool allow_unbound)
+                 bool allow_unbound)
 {
 	FILE *diag = open_memstream(&r->diag, &r->diaglen);
 	assert_non_null(diag);
@@ -90,16 +90,17 @@ static void test_includes(void **state)
 	run_free(&r);
 
 	const char *cyc[1] = {"cycle_a.policy"};
-	expect_fail(cyc, 1, NULL,
-		    "cycle_b.inc:1:9: error: include cycle: 'cycle_a.policy' is already being read");
+	expect_fail(
+	    cyc, 1, NULL,
+	    "cycle_b.inc:1:9: error: include cycle: 'cycle_a.policy' is already being read");
 	const char *miss[1] = {"missing_inc.policy"};
 	expect_fail(miss, 1, NULL,
-		    "missing_inc.policy:2:9: error: cannot read included file 'nope.inc': No such "
-		    "file or directory");
+	            "missing_inc.policy:2:9: error: cannot read included file 'nope.inc': No such "
+	            "file or directory");
 	const char *hdr[1] = {"header_inc.policy"};
 	expect_fail(hdr, 1, NULL,
-		    "header.inc:1:1: error: 'policy' header in an included file: an included "
-		    "file belongs to the policy that includes it");
+	            "header.inc:1:1: error: 'policy' header in an included file: an included "
+	            "file belongs to the policy that includes it");
 	const char *none[1] = {"no-such.policy"};
 	expect_fail(none, 1, NULL, "no-such.policy: error: cannot read: No such file or directory");
 }
@@ -111,37 +112,37 @@ static void test_duplicate_rule_across_files(void **state)
 	write_file("b.policy", "policy \"b\"\n\nrule  web any -> any tcp 8080\n");
 	const char *files[2] = {"a.policy", "b.policy"};
 	expect_fail(files, 2, NULL,
-		    "b.policy:3:7: error: duplicate rule id 'web' (first defined at a.policy:2)");
+	            "b.policy:3:7: error: duplicate rule id 'web' (first defined at a.policy:2)");
 }
 
 static void test_site_binding(void **state)
 {
 	(void)state;
 	write_file("p.policy", "policy \"p\"\nrole ovoc\nrole devices\nrole lan = 10.0.0.0/8\n"
-			       "rule trap devices -> ovoc udp 162\nrule l lan -> ovoc tcp 1\n");
+	                       "rule trap devices -> ovoc udp 162\nrule l lan -> ovoc tcp 1\n");
 	const char *files[1] = {"p.policy"};
 
 	write_file("s1.site", "site \"x\"\nrole ovcc = 10.0.0.1\n");
 	expect_fail(files, 1, "s1.site",
-		    "s1.site:2:6: error: the site binds role 'ovcc', which no policy declares; "
-		    "did you mean 'ovoc'?");
+	            "s1.site:2:6: error: the site binds role 'ovcc', which no policy declares; "
+	            "did you mean 'ovoc'?");
 	write_file("s2.site", "role ovoc = 10.0.0.1\nrole devices = 10.9.0.0/16\n"
-			      "role ovoc = 10.0.0.2\n");
+	                      "role ovoc = 10.0.0.2\n");
 	expect_fail(files, 1, "s2.site",
-		    "s2.site:3:6: error: role 'ovoc' is bound twice in the site file (first at "
-		    "line 1)");
+	            "s2.site:3:6: error: role 'ovoc' is bound twice in the site file (first at "
+	            "line 1)");
 	write_file("s3.site", "role ovoc = 10.0.0.1\nrole devices = 10.9.0.0/16\n"
-			      "role lan = 192.168.0.0/16\n");
+	                      "role lan = 192.168.0.0/16\n");
 	expect_fail(files, 1, "s3.site",
-		    "s3.site:3:6: error: role 'lan' is already bound by its policy at p.policy:4; "
-		    "bind a role in its policy or in the site file, not both");
+	            "s3.site:3:6: error: role 'lan' is already bound by its policy at p.policy:4; "
+	            "bind a role in its policy or in the site file, not both");
 	write_file("s4.site", "role ovoc\n");
 	expect_fail(files, 1, "s4.site",
-		    "s4.site:1:10: error: a site file binds roles: role ovoc = MEMBERS");
+	            "s4.site:1:10: error: a site file binds roles: role ovoc = MEMBERS");
 	write_file("s5.site", "rule x any -> any tcp 1\n");
 	expect_fail(files, 1, "s5.site",
-		    "s5.site:1:1: error: 'rule' is not a site file statement: a site file holds "
-		    "site, role and scope");
+	            "s5.site:1:1: error: 'rule' is not a site file statement: a site file holds "
+	            "site, role and scope");
 
 	write_file("ok.site", "site \"lab\"\nrole ovoc = 10.0.0.1\nrole devices = 10.9.0.0/16\n");
 	struct run r = {0};
@@ -161,18 +162,19 @@ static void test_site_binding(void **state)
 static void test_unbound_roles(void **state)
 {
 	(void)state;
-	write_file("u.policy", "policy \"u\"\nrole ovoc\nrole mgmt\nrole admins = mgmt, 10.0.0.9\n"
-			       "role devices = 10.1.0.0/16\n"
-			       "rule trap devices -> ovoc udp 162\nrule adm admins -> devices tcp 22\n");
+	write_file("u.policy",
+	           "policy \"u\"\nrole ovoc\nrole mgmt\nrole admins = mgmt, 10.0.0.9\n"
+	           "role devices = 10.1.0.0/16\n"
+	           "rule trap devices -> ovoc udp 162\nrule adm admins -> devices tcp 22\n");
 	const char *files[1] = {"u.policy"};
 	expect_fail(files, 1, NULL,
-		    "u.policy:6:22: error: role 'ovoc' is not bound, and rule trap needs it: give "
-		    "its members in a site file (role ovoc = ...)");
+	            "u.policy:6:22: error: role 'ovoc' is not bound, and rule trap needs it: give "
+	            "its members in a site file (role ovoc = ...)");
 	struct run r = {0};
 	load(&r, files, 1, NULL, false);
 	/* both missing roles are named, the second through the role including it */
 	assert_non_null(strstr(r.diag, "u.policy:7:10: error: role 'mgmt' is not bound, and rule "
-				       "adm needs it (role 'admins' includes it)"));
+	                               "adm needs it (role 'admins' includes it)"));
 	run_free(&r);
 
 	/* policy check/show: warnings, and the set loads */
@@ -181,7 +183,7 @@ static void test_unbound_roles(void **state)
 	assert_non_null(r.set);
 	assert_int_equal(r.nwarn, 2);
 	first_line_is(&r, "u.policy:6:22: warning: role 'ovoc' is not bound, and rule trap needs "
-			  "it: give its members in a site file (role ovoc = ...)");
+	                  "it: give its members in a site file (role ovoc = ...)");
 	run_free(&r);
 }
 
@@ -190,7 +192,8 @@ static void test_shared_roles(void **state)
 	(void)state;
 	write_file("p1.policy", "policy \"one\"\nrole ovoc\nrule a ovoc -> any tcp 1\n");
 	write_file("p2.policy", "policy \"two\"\nrole ovoc = 10.0.0.1\nrule b any -> ovoc tcp 2\n");
-	write_file("p3.policy", "policy \"three\"\nrole ovoc = 10.0.0.2\nrule c any -> ovoc udp 3\n");
+	write_file("p3.policy",
+	           "policy \"three\"\nrole ovoc = 10.0.0.2\nrule c any -> ovoc udp 3\n");
 	const char *ok[2] = {"p1.policy", "p2.policy"};
 	struct run r = {0};
 	load(&r, ok, 2, NULL, false);
@@ -205,15 +208,16 @@ static void test_shared_roles(void **state)
 	run_free(&r);
 	const char *two[2] = {"p2.policy", "p3.policy"};
 	expect_fail(two, 2, NULL,
-		    "p3.policy:2:6: error: role 'ovoc' is also bound at p2.policy:2; when two "
-		    "policies share a role, at most one may give its members");
+	            "p3.policy:2:6: error: role 'ovoc' is also bound at p2.policy:2; when two "
+	            "policies share a role, at most one may give its members");
 }
 
 static void test_scope(void **state)
 {
 	(void)state;
-	write_file("sc.policy", "policy \"sc\"\nrole a = 10.0.0.1\nrole b = 10.0.0.2\n"
-				"role c = 10.0.0.3\nrule r a -> b tcp 1\nrule r2 c -> b tcp 1\nscope a\n");
+	write_file("sc.policy",
+	           "policy \"sc\"\nrole a = 10.0.0.1\nrole b = 10.0.0.2\n"
+	           "role c = 10.0.0.3\nrule r a -> b tcp 1\nrule r2 c -> b tcp 1\nscope a\n");
 	const char *files[1] = {"sc.policy"};
 	struct run r = {0};
 	load(&r, files, 1, NULL, false);
@@ -243,21 +247,20 @@ static unsigned count(const char *hay, const char *needle)
 static void test_warnings(void **state)
 {
 	(void)state;
-	write_file("w.policy",
-		   "policy \"w\"\n"
-		   "role a = 10.0.0.1\nrole b = 10.0.0.2\nrole idle = 10.0.0.3\n"
-		   "rule web a -> b tcp 80, 443 app HTTP, TLS\n"
-		   "rule web2 a -> b tcp 80, 443 app TLS, HTTP\n"     /* duplicate */
-		   "rule web3 a -> b tcp 443 app TLS severity high\n" /* shadowed */
-		   "rule any1 any <-> b tcp 1-1024\n"                /* overlaps web */
-		   "rule narrow a -> b tcp 22\n"                      /* shadowed by <-> any */
-		   "rule rev b -> a tcp 100-200\n"                    /* shadowed, reversed */
-		   "rule alt a -> b tcp 8443 app HTTP\n"
-		   "rule alt2 a -> b tcp 8000-9000 app TLS\n"         /* overlaps alt */
-		   "rule sev a -> b udp 53 severity low\n"
-		   "rule sev2 a -> b udp 53, 5353 severity high\n"    /* overlaps sev */
-		   "deny d a -> b tcp 80\n"                           /* deny vs allow: fine */
-		   "rule distinct a -> b udp 9\n");
+	write_file("w.policy", "policy \"w\"\n"
+	                       "role a = 10.0.0.1\nrole b = 10.0.0.2\nrole idle = 10.0.0.3\n"
+	                       "rule web a -> b tcp 80, 443 app HTTP, TLS\n"
+	                       "rule web2 a -> b tcp 80, 443 app TLS, HTTP\n"     /* duplicate */
+	                       "rule web3 a -> b tcp 443 app TLS severity high\n" /* shadowed */
+	                       "rule any1 any <-> b tcp 1-1024\n"                 /* overlaps web */
+	                       "rule narrow a -> b tcp 22\n"   /* shadowed by <-> any */
+	                       "rule rev b -> a tcp 100-200\n" /* shadowed, reversed */
+	                       "rule alt a -> b tcp 8443 app HTTP\n"
+	                       "rule alt2 a -> b tcp 8000-9000 app TLS\n" /* overlaps alt */
+	                       "rule sev a -> b udp 53 severity low\n"
+	                       "rule sev2 a -> b udp 53, 5353 severity high\n" /* overlaps sev */
+	                       "deny d a -> b tcp 80\n" /* deny vs allow: fine */
+	                       "rule distinct a -> b udp 9\n");
 	const char *files[1] = {"w.policy"};
 	struct run r = {0};
 	load(&r, files, 1, NULL, false);
@@ -266,21 +269,21 @@ static void test_warnings(void **state)
 	assert_int_equal(r.nwarn, 8);
 	assert_int_equal(count(r.diag, ": warning: "), 8);
 	assert_non_null(strstr(r.diag, "w.policy:6:6: warning: rule web2 duplicates rule web "
-				       "(w.policy:5)\n"));
+	                               "(w.policy:5)\n"));
 	assert_non_null(strstr(r.diag, "w.policy:7:6: warning: rule web3 is shadowed by rule web "
-				       "(w.policy:5), which already covers every flow it does\n"));
+	                               "(w.policy:5), which already covers every flow it does\n"));
 	assert_non_null(strstr(r.diag, "w.policy:8:6: warning: rule any1 overlaps rule web "
-				       "(w.policy:5) with a different application list\n"));
+	                               "(w.policy:5) with a different application list\n"));
 	assert_non_null(strstr(r.diag, "w.policy:9:6: warning: rule narrow is shadowed by rule "
-				       "any1 (w.policy:8)"));
+	                               "any1 (w.policy:8)"));
 	assert_non_null(strstr(r.diag, "w.policy:10:6: warning: rule rev is shadowed by rule any1 "
-				       "(w.policy:8)"));
+	                               "(w.policy:8)"));
 	assert_non_null(strstr(r.diag, "w.policy:12:6: warning: rule alt2 overlaps rule alt "
-				       "(w.policy:11) with a different application list\n"));
+	                               "(w.policy:11) with a different application list\n"));
 	assert_non_null(strstr(r.diag, "w.policy:14:6: warning: rule sev2 overlaps rule sev "
-				       "(w.policy:13) with a different severity\n"));
+	                               "(w.policy:13) with a different severity\n"));
 	assert_non_null(strstr(r.diag, "w.policy:4:6: warning: role 'idle' is declared but no "
-				       "rule, scope or role uses it\n"));
+	                               "rule, scope or role uses it\n"));
 	assert_null(strstr(r.diag, "rule d "));
 	assert_null(strstr(r.diag, "distinct"));
 	run_free(&r);
@@ -293,9 +296,9 @@ int main(void)
 	char dir[512];
 	snprintf(dir, sizeof(dir), "%s/policy-load", FA_TEST_BUILD);
 	mkdir(dir, 0755);
-	static const char *const data[] = {"main.policy",	 "common",	    "cycle_a.policy",
-					   "cycle_b.inc",	 "missing_inc.policy", "header_inc.policy",
-					   "header.inc"};
+	static const char *const data[] = {
+	    "main.policy",       "common",    "cycle_a.policy", "cycle_b.inc", "missing_inc.policy",
+	    "header_inc.policy", "header.inc"};
 	for (size_t i = 0; i < sizeof(data) / sizeof(data[0]); i++) {
 		char from[1024], to[1024];
 		snprintf(from, sizeof(from), "%s/policy/%s", FA_TEST_DATA, data[i]);
@@ -307,12 +310,9 @@ int main(void)
 	if (chdir(dir) != 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_includes),
-	    cmocka_unit_test(test_duplicate_rule_across_files),
-	    cmocka_unit_test(test_site_binding),
-	    cmocka_unit_test(test_unbound_roles),
-	    cmocka_unit_test(test_shared_roles),
-	    cmocka_unit_test(test_scope),
+	    cmocka_unit_test(test_includes),     cmocka_unit_test(test_duplicate_rule_across_files),
+	    cmocka_unit_test(test_site_binding), cmocka_unit_test(test_unbound_roles),
+	    cmocka_unit_test(test_shared_roles), cmocka_unit_test(test_scope),
 	    cmocka_unit_test(test_warnings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

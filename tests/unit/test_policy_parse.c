@@ -17,8 +17,8 @@
 #include "policy/policy.h"
 
 /* A small stand-in for nDPI's protocol list. */
-static const char *const app_list[] = {"TLS", "HTTP", "DNS", "SSH", "NTP", "SNMP", "STUN",
-				       "SIP", "RTP", "RTCP", "LDAP", "Microsoft", "QUIC"};
+static const char *const app_list[] = {"TLS", "HTTP", "DNS",  "SSH",  "NTP",       "SNMP", "STUN",
+                                       "SIP", "RTP",  "RTCP", "LDAP", "Microsoft", "QUIC"};
 
 static bool fake_known(const char *name, char *canon, size_t len, void *ctx)
 {
@@ -65,8 +65,8 @@ static void load_text(struct run *r, const char *policy, const char *site, bool 
 		write_file("t.site", site);
 	FILE *diag = open_memstream(&r->diag, &r->diaglen);
 	assert_non_null(diag);
-	struct fa_policy_load_opts o = {files, 1, site ? "t.site" : NULL, &fake_apps,
-					allow_unbound, diag};
+	struct fa_policy_load_opts o = {files,         1,   site ? "t.site" : NULL, &fake_apps,
+	                                allow_unbound, diag};
 	r->set = (struct fa_policy_set *)0x1; /* must be cleared on failure */
 	r->rc = fa_policy_load(&r->set, &o, &r->nwarn);
 	fclose(diag);
@@ -98,159 +98,159 @@ static void test_lexical_errors(void **state)
 {
 	(void)state;
 	expect_error(HDR "rul x a -> b tcp 1\n",
-		     "t.policy:2:1: error: unknown statement 'rul': expected policy, role, "
-		     "service, rule, deny, scope or include");
+	             "t.policy:2:1: error: unknown statement 'rul': expected policy, role, "
+	             "service, rule, deny, scope or include");
 	expect_error(HDR "role a = 10.0.0.1 @\n", "t.policy:2:19: error: unexpected character '@'");
 	expect_error(HDR "rule r any -> any tcp 80; \n",
-		     "t.policy:2:25: error: unexpected character ';'");
+	             "t.policy:2:25: error: unexpected character ';'");
 	expect_error("policy \"t\n", "t.policy:1:8: error: unterminated string");
 	expect_error("policy \"a\\qb\"\n",
-		     "t.policy:1:10: error: unknown escape '\\q' in string: only \\\" and \\\\ are "
-		     "allowed");
+	             "t.policy:1:10: error: unknown escape '\\q' in string: only \\\" and \\\\ are "
+	             "allowed");
 	expect_error(HDR "rule r any -> any tcp 80 = \n",
-		     "t.policy:2:26: error: unexpected '=' in rule: expected app, secured, "
-		     "cleartext, severity, ref, optional, disabled or a quoted purpose");
+	             "t.policy:2:26: error: unexpected '=' in rule: expected app, secured, "
+	             "cleartext, severity, ref, optional, disabled or a quoted purpose");
 	/* a backslash continues only when it ends the line */
 	expect_error(HDR "rule r any -> \\ any tcp 80\n",
-		     "t.policy:2:15: error: unexpected character '\\'");
+	             "t.policy:2:15: error: unexpected character '\\'");
 }
 
 static void test_header_errors(void **state)
 {
 	(void)state;
 	expect_error("role a = 10.0.0.1\n", "t.policy:1:1: error: missing policy header: a "
-					    "policy file starts with policy \"NAME\"");
+	                                    "policy file starts with policy \"NAME\"");
 	expect_error("# nothing but a comment\n",
-		     "t.policy:1:1: error: missing policy header: the file has no statements");
+	             "t.policy:1:1: error: missing policy header: the file has no statements");
 	expect_error(HDR "role a\npolicy \"u\"\n",
-		     "t.policy:3:1: error: second 'policy' header (the first is at line 1): a "
-		     "file holds one policy");
+	             "t.policy:3:1: error: second 'policy' header (the first is at line 1): a "
+	             "file holds one policy");
 	expect_error("policy t\n",
-		     "t.policy:1:8: error: expected the policy name (a quoted string), found t");
+	             "t.policy:1:8: error: expected the policy name (a quoted string), found t");
 	expect_error("policy \"t\" vendor \"x\"\n",
-		     "t.policy:1:12: error: unexpected vendor after the policy name: expected "
-		     "source or version");
+	             "t.policy:1:12: error: unexpected vendor after the policy name: expected "
+	             "source or version");
 }
 
 static void test_address_errors(void **state)
 {
 	(void)state;
 	expect_error(HDR "role a = 10.0.0.0/33\n", "t.policy:2:10: error: bad prefix length "
-						  "'/33' for an IPv4 address (0-32)");
+	                                           "'/33' for an IPv4 address (0-32)");
 	expect_error(HDR "role a = 2001:db8::/129\n",
-		     "t.policy:2:10: error: bad prefix length '/129' for an IPv6 address (0-128)");
+	             "t.policy:2:10: error: bad prefix length '/129' for an IPv6 address (0-128)");
 	expect_error(HDR "role a = 10.0.0.1/8\n",
-		     "t.policy:2:10: error: '10.0.0.1/8' has bits set after the prefix: the "
-		     "network is 10.0.0.0/8");
+	             "t.policy:2:10: error: '10.0.0.1/8' has bits set after the prefix: the "
+	             "network is 10.0.0.0/8");
 	expect_error(HDR "role a = 192.0.2.1, 10.0.0.1-2001:db8::1\n",
-		     "t.policy:2:21: error: address range '10.0.0.1-2001:db8::1' mixes IPv4 and "
-		     "IPv6");
+	             "t.policy:2:21: error: address range '10.0.0.1-2001:db8::1' mixes IPv4 and "
+	             "IPv6");
 	expect_error(HDR "role a = 10.0.0.9-10.0.0.1\n",
-		     "t.policy:2:10: error: address range '10.0.0.9-10.0.0.1' is reversed "
-		     "(first-last)");
+	             "t.policy:2:10: error: address range '10.0.0.9-10.0.0.1' is reversed "
+	             "(first-last)");
 	expect_error(HDR "role a = 10.0.0.256\n", "t.policy:2:10: error: bad address "
-						  "'10.0.0.256'");
+	                                          "'10.0.0.256'");
 	expect_error(HDR "role a = 10.0.0.0/8,\n",
-		     "t.policy:2:21: error: expected a role member (address, network, range, "
-		     "role, host, asn, country, any, private, public, multicast), found end of "
-		     "line");
+	             "t.policy:2:21: error: expected a role member (address, network, range, "
+	             "role, host, asn, country, any, private, public, multicast), found end of "
+	             "line");
 	expect_error(HDR "role a = country DEU\n",
-		     "t.policy:2:18: error: expected a two-letter country code (ISO 3166-1), "
-		     "found DEU");
+	             "t.policy:2:18: error: expected a two-letter country code (ISO 3166-1), "
+	             "found DEU");
 	expect_error(HDR "role a = asn 0\n",
-		     "t.policy:2:14: error: expected an AS number 1-4294967295, found 0");
+	             "t.policy:2:14: error: expected an AS number 1-4294967295, found 0");
 	expect_error(HDR "role any = 10.0.0.1\n",
-		     "t.policy:2:6: error: 'any' is a reserved word and cannot name a role");
+	             "t.policy:2:6: error: 'any' is a reserved word and cannot name a role");
 	expect_error(HDR "role 9lives\n",
-		     "t.policy:2:6: error: bad role name '9lives': names are letters, digits, "
-		     "'_', '-' and '.', starting with a letter");
+	             "t.policy:2:6: error: bad role name '9lives': names are letters, digits, "
+	             "'_', '-' and '.', starting with a letter");
 }
 
 static void test_port_and_protocol_errors(void **state)
 {
 	(void)state;
 	expect_error(HDR "rule r any -> any tcp 0\n",
-		     "t.policy:2:23: error: port 0 is out of range: ports are 1-65535");
+	             "t.policy:2:23: error: port 0 is out of range: ports are 1-65535");
 	expect_error(HDR "rule r any -> any udp 53, 70000\n",
-		     "t.policy:2:27: error: port 70000 is out of range: ports are 1-65535");
+	             "t.policy:2:27: error: port 70000 is out of range: ports are 1-65535");
 	expect_error(HDR "rule r any -> any tcp 90-80\n",
-		     "t.policy:2:23: error: port range 90-80 is reversed (low-high)");
+	             "t.policy:2:23: error: port range 90-80 is reversed (low-high)");
 	expect_error(HDR "rule r any -> any tcp 8x\n",
-		     "t.policy:2:23: error: bad port '8x': ports are numbers 1-65535");
+	             "t.policy:2:23: error: bad port '8x': ports are numbers 1-65535");
 	expect_error(HDR "service s = tpc 80\n",
-		     "t.policy:2:13: error: unknown protocol 'tpc': use tcp, udp, sctp, icmp, "
-		     "icmpv6, any or a number 0-255");
+	             "t.policy:2:13: error: unknown protocol 'tpc': use tcp, udp, sctp, icmp, "
+	             "icmpv6, any or a number 0-255");
 	expect_error(HDR "rule r any -> any 256\n",
-		     "t.policy:2:19: error: protocol number 256 is out of range (0-255)");
+	             "t.policy:2:19: error: protocol number 256 is out of range (0-255)");
 	expect_error(HDR "rule r any -> any icmp 8\n",
-		     "t.policy:2:24: error: ports apply only to tcp, udp and sctp");
+	             "t.policy:2:24: error: ports apply only to tcp, udp and sctp");
 	expect_error(HDR "rule r any -> any port 80 tcp 80\n",
-		     "t.policy:2:19: error: 'port' on the responder side: the responder's ports "
-		     "belong to the service (e.g. tcp 443)");
+	             "t.policy:2:19: error: 'port' on the responder side: the responder's ports "
+	             "belong to the service (e.g. tcp 443)");
 	expect_error(HDR "rule r any any tcp 80\n",
-		     "t.policy:2:12: error: expected '->' or '<->' after the initiator, found any");
+	             "t.policy:2:12: error: expected '->' or '<->' after the initiator, found any");
 }
 
 static void test_rule_option_errors(void **state)
 {
 	(void)state;
 	expect_error(HDR "rule r any -> any tcp 80 severity hgh\n",
-		     "t.policy:2:35: error: unknown severity 'hgh': use info, low, medium, high "
-		     "or critical");
+	             "t.policy:2:35: error: unknown severity 'hgh': use info, low, medium, high "
+	             "or critical");
 	expect_error(HDR "rule r any -> any tcp 443 app TSL\n",
-		     "t.policy:2:31: error: unknown application 'TSL'; did you mean 'TLS'?");
+	             "t.policy:2:31: error: unknown application 'TSL'; did you mean 'TLS'?");
 	expect_error(HDR "rule r any -> any tcp 443 app Microsft\n",
-		     "t.policy:2:31: error: unknown application 'Microsft'; did you mean "
-		     "'Microsoft'?");
+	             "t.policy:2:31: error: unknown application 'Microsft'; did you mean "
+	             "'Microsoft'?");
 	expect_error(HDR "rule r any -> any udp 5060 app SIP, RTPP\n",
-		     "t.policy:2:37: error: unknown application 'RTPP'; did you mean 'RTCP', "
-		     "'RTP' or 'HTTP'?");
+	             "t.policy:2:37: error: unknown application 'RTPP'; did you mean 'RTCP', "
+	             "'RTP' or 'HTTP'?");
 	expect_error(HDR "rule r any -> any tcp 1 app Zzzzzzz\n",
-		     "t.policy:2:29: error: unknown application 'Zzzzzzz'; see the protocol "
-		     "names of ndpiReader -H");
+	             "t.policy:2:29: error: unknown application 'Zzzzzzz'; see the protocol "
+	             "names of ndpiReader -H");
 	expect_error(HDR "service web = tcp 80\nrule r any -> any web app HTTP\n",
-		     "t.policy:3:23: error: 'app' after the named service 'web': give the "
-		     "applications in the service, or write the service inline");
+	             "t.policy:3:23: error: 'app' after the named service 'web': give the "
+	             "applications in the service, or write the service inline");
 	expect_error(HDR "rule r any -> any tcp 1 \"a\" \"b\"\n",
-		     "t.policy:2:29: error: a second purpose string: a rule has one");
+	             "t.policy:2:29: error: a second purpose string: a rule has one");
 	expect_error(HDR "rule r any -> any tcp 1 secured cleartext\n",
-		     "t.policy:2:33: error: 'secured' or 'cleartext' given twice");
+	             "t.policy:2:33: error: 'secured' or 'cleartext' given twice");
 }
 
 static void test_name_errors(void **state)
 {
 	(void)state;
 	expect_error(HDR "role ovoc\nrule r ovcc -> any tcp 80\n",
-		     "t.policy:3:8: error: unknown role 'ovcc' in rule r; did you mean 'ovoc'?");
+	             "t.policy:3:8: error: unknown role 'ovcc' in rule r; did you mean 'ovoc'?");
 	expect_error(HDR "rule r any -> nowhere tcp 80\n",
-		     "t.policy:2:15: error: unknown role 'nowhere' in rule r; declare it with: "
-		     "role NAME");
+	             "t.policy:2:15: error: unknown role 'nowhere' in rule r; declare it with: "
+	             "role NAME");
 	expect_error(HDR "service snmp-trap = udp 162\nrule r any -> any snmp-trp\n",
-		     "t.policy:3:19: error: unknown service 'snmp-trp' in rule r; did you mean "
-		     "'snmp-trap'?");
+	             "t.policy:3:19: error: unknown service 'snmp-trp' in rule r; did you mean "
+	             "'snmp-trap'?");
 	expect_error(HDR "rule r any -> any tpc\n",
-		     "t.policy:2:19: error: unknown service 'tpc' in rule r; did you mean 'tcp'?");
+	             "t.policy:2:19: error: unknown service 'tpc' in rule r; did you mean 'tcp'?");
 	expect_error(HDR "role a = 10.0.0.1\nrole a\n",
-		     "t.policy:3:6: error: duplicate role 'a' in this policy (first declared at "
-		     "t.policy:2)");
+	             "t.policy:3:6: error: duplicate role 'a' in this policy (first declared at "
+	             "t.policy:2)");
 	expect_error(HDR "service s = tcp 1\nservice s = udp 1\n",
-		     "t.policy:3:9: error: duplicate service 's' in this policy (first defined at "
-		     "line 2)");
+	             "t.policy:3:9: error: duplicate service 's' in this policy (first defined at "
+	             "line 2)");
 	expect_error(HDR "rule r any -> any tcp 1\nrule r any -> any tcp 2\n",
-		     "t.policy:3:6: error: duplicate rule id 'r' (first defined at t.policy:2)");
+	             "t.policy:3:6: error: duplicate rule id 'r' (first defined at t.policy:2)");
 	expect_error(HDR "role a = b\nrole b = a\nrule r a -> b tcp 1\n",
-		     "t.policy:3:10: error: role 'b' includes role 'a', which includes 'b' "
-		     "again: roles may not form a cycle");
+	             "t.policy:3:10: error: role 'b' includes role 'a', which includes 'b' "
+	             "again: roles may not form a cycle");
 	expect_error(HDR "role a = 10.0.0.1, mgmt\n",
-		     "t.policy:2:20: error: unknown role 'mgmt' in the members of role 'a'; "
-		     "declare it with: role NAME");
+	             "t.policy:2:20: error: unknown role 'mgmt' in the members of role 'a'; "
+	             "declare it with: role NAME");
 	expect_error(HDR "scope any\n", "t.policy:2:7: error: 'any' cannot be a scope: scope "
-					    "names roles whose flows are audited");
+	                                "names roles whose flows are audited");
 	expect_error(HDR "role admins = 10.0.0.1\nscope admin\n",
-		     "t.policy:3:7: error: unknown role 'admin' in scope; did you mean 'admins'?");
+	             "t.policy:3:7: error: unknown role 'admin' in scope; did you mean 'admins'?");
 	/* one letter is too little to guess from */
 	expect_error(HDR "role a = 10.0.0.1\nscope b\n",
-		     "t.policy:3:7: error: unknown role 'b' in scope; scope names declared roles");
+	             "t.policy:3:7: error: unknown role 'b' in scope; scope names declared roles");
 }
 
 /* Errors are collected over the whole file, each once, then nothing loads. */
@@ -259,11 +259,11 @@ static void test_all_errors_reported(void **state)
 	(void)state;
 	struct run r = {0};
 	load_text(&r,
-		  HDR "role a = 10.0.0.1/8 10.0.0.2\n"
-		      "rule ok a -> a tcp 80\n"
-		      "rule bad a -> a tcp 0\n"
-		      "bogus\n",
-		  NULL, false);
+	          HDR "role a = 10.0.0.1/8 10.0.0.2\n"
+	              "rule ok a -> a tcp 80\n"
+	              "rule bad a -> a tcp 0\n"
+	              "bogus\n",
+	          NULL, false);
 	assert_int_equal(r.rc, FA_ERR_FORMAT);
 	assert_null(r.set);
 	unsigned errors = 0;
@@ -283,8 +283,9 @@ static void test_caret_keeps_tabs(void **state)
 	(void)state;
 	struct run r = {0};
 	load_text(&r, HDR "rule\tr\tany -> any tcp 0\n", NULL, false);
-	assert_string_equal(r.diag, "t.policy:2:23: error: port 0 is out of range: ports are "
-				    "1-65535\nrule\tr\tany -> any tcp 0\n    \t \t               ^\n");
+	assert_string_equal(r.diag,
+	                    "t.policy:2:23: error: port 0 is out of range: ports are "
+	                    "1-65535\nrule\tr\tany -> any tcp 0\n    \t \t               ^\n");
 	run_free(&r);
 }
 
@@ -314,8 +315,8 @@ static void test_valid_policy(void **state)
 	char *diag = NULL;
 	size_t dl = 0;
 	FILE *d = open_memstream(&diag, &dl);
-	struct fa_policy_load_opts o = {files, 1, FA_TEST_DATA "/policy/ovoc.site", &fake_apps,
-					false, d};
+	struct fa_policy_load_opts o = {files,      1,     FA_TEST_DATA "/policy/ovoc.site",
+	                                &fake_apps, false, d};
 	struct fa_policy_set *s = NULL;
 	unsigned nw = 99;
 	int rc = fa_policy_load(&s, &o, &nw);
@@ -429,10 +430,10 @@ static void test_protocols_and_ports(void **state)
 	(void)state;
 	struct run r = {0};
 	load_text(&r,
-		  HDR "service sip = udp 5060, tcp 5060-5061, 47, sctp, any app SIP cleartext\n"
-		      "rule a any -> any sip\n"
-		      "rule b any -> any icmp, icmpv6, 132 2905\n",
-		  NULL, false);
+	          HDR "service sip = udp 5060, tcp 5060-5061, 47, sctp, any app SIP cleartext\n"
+	              "rule a any -> any sip\n"
+	              "rule b any -> any icmp, icmpv6, 132 2905\n",
+	          NULL, false);
 	if (r.rc != FA_OK)
 		fail_msg("%s", r.diag);
 	const struct fa_service *s = &r.set->services[0];
