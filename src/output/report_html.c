@@ -261,9 +261,10 @@ static void summary(FILE *fp, const struct report_data *d)
 		fputs("</tr>\n", fp);
 	}
 	fputs("</table>\n", fp);
-	fprintf(fp, "<p>%zu finding%s; %zu rule%s: %zu used, %zu unused.</p>\n</section>\n",
-	        d->nfindings, d->nfindings == 1 ? "" : "s", d->nrules, d->nrules == 1 ? "" : "s",
-	        d->nrules - d->rules_unused, d->rules_unused);
+	char rules[160];
+	report_rules_sentence(rules, sizeof(rules), d);
+	fprintf(fp, "<p>%zu finding%s; %s.</p>\n</section>\n", d->nfindings,
+	        d->nfindings == 1 ? "" : "s", rules);
 }
 
 static void endpoint(FILE *fp, const char *addr, unsigned port)
@@ -409,7 +410,8 @@ static void coverage(FILE *fp, const struct report_data *d)
 		report_rule_notes(notes, sizeof(notes), r->flags);
 		if (r->unused) {
 			size_t o = strlen(notes);
-			snprintf(notes + o, sizeof(notes) - o, "%sunused", o ? ", " : "");
+			snprintf(notes + o, sizeof(notes) - o, "%s%s", o ? ", " : "",
+			         (r->flags & FA_RULE_DENY) ? "never matched" : "unused");
 		}
 		td(fp, notes);
 		fputs("</tr>\n", fp);
@@ -420,9 +422,7 @@ static void coverage(FILE *fp, const struct report_data *d)
 static void unused(FILE *fp, const struct report_data *d)
 {
 	char notes[96];
-	size_t n = 0;
-	for (size_t i = 0; i < d->nrules; i++)
-		n += d->rules[i].unused && !(d->rules[i].flags & FA_RULE_DENY);
+	size_t n = d->rules_unused;
 	fputs("<section id=\"unused\">\n<h2>Unused rules</h2>\n", fp);
 	if (n == 0) {
 		fputs("<p>Every allow rule matched at least one flow.</p>\n</section>\n", fp);

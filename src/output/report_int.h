@@ -72,7 +72,9 @@ struct report_data {
 	uint64_t findings_dropped; /* past REPORT_MAX_FINDINGS */
 
 	struct report_rule *rules; /* in policy order, as received */
-	size_t nrules, rules_cap, rules_unused;
+	size_t nrules, rules_cap;
+	size_t rules_unused;   /* allow rules no flow used */
+	size_t deny_unmatched; /* deny rules that matched nothing, as hoped */
 	uint64_t rules_dropped;
 
 	bool have_stats;
@@ -121,6 +123,8 @@ void report_share(char *buf, size_t len, uint64_t part, uint64_t whole);
 const char *report_severity_title(unsigned sev);
 /* A sentence saying what a verdict means, for the summary table. */
 const char *report_verdict_meaning(unsigned v);
+/* "7 rules: 4 used, 2 unused, 1 deny rule never matched" */
+void report_rules_sentence(char *buf, size_t len, const struct report_data *d);
 /* "optional, disabled, both directions" for a rule's flags, "" if none. */
 void report_rule_notes(char *buf, size_t len, uint32_t flags);
 

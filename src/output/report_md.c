@@ -155,10 +155,9 @@ static void summary(FILE *fp, const struct report_data *d)
 	}
 	fputs("\n", fp);
 
-	size_t used = d->nrules - d->rules_unused;
-	fprintf(fp, "%zu finding%s, %zu rule%s: %zu used, %zu unused.\n\n", d->nfindings,
-	        d->nfindings == 1 ? "" : "s", d->nrules, d->nrules == 1 ? "" : "s", used,
-	        d->rules_unused);
+	char rules[160];
+	report_rules_sentence(rules, sizeof(rules), d);
+	fprintf(fp, "%zu finding%s; %s.\n\n", d->nfindings, d->nfindings == 1 ? "" : "s", rules);
 }
 
 static void finding_row(FILE *fp, size_t no, const struct report_finding *f)
@@ -256,7 +255,8 @@ static void coverage(FILE *fp, const struct report_data *d)
 		report_rule_notes(notes, sizeof(notes), r->flags);
 		if (r->unused) {
 			size_t o = strlen(notes);
-			snprintf(notes + o, sizeof(notes) - o, "%sunused", o ? ", " : "");
+			snprintf(notes + o, sizeof(notes) - o, "%s%s", o ? ", " : "",
+			         (r->flags & FA_RULE_DENY) ? "never matched" : "unused");
 		}
 		cell(fp, notes);
 		fputs("\n", fp);
@@ -267,9 +267,7 @@ static void coverage(FILE *fp, const struct report_data *d)
 static void unused(FILE *fp, const struct report_data *d)
 {
 	char notes[96];
-	size_t n = 0;
-	for (size_t i = 0; i < d->nrules; i++)
-		n += d->rules[i].unused && !(d->rules[i].flags & FA_RULE_DENY);
+	size_t n = d->rules_unused;
 	fputs("## Unused rules\n\n", fp);
 	if (n == 0) {
 		fputs("Every allow rule matched at least one flow.\n\n", fp);

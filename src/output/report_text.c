@@ -276,3 +276,13 @@ void report_rule_notes(char *buf, size_t len, uint32_t flags)
 			o += (size_t)w;
 	}
 }
+
+void report_rules_sentence(char *buf, size_t len, const struct report_data *d)
+{
+	size_t used = d->nrules - d->rules_unused - d->deny_unmatched;
+	int n = snprintf(buf, len, "%zu rule%s: %zu used, %zu unused", d->nrules,
+	                 d->nrules == 1 ? "" : "s", used, d->rules_unused);
+	if (d->deny_unmatched && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", %zu deny rule%s never matched",
+		         d->deny_unmatched, d->deny_unmatched == 1 ? "" : "s");
+}

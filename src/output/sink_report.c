@@ -252,7 +252,9 @@ static int report_write_rule(struct fa_sink *s, const struct fa_rule_coverage *r
 	c->initiators = r->initiators;
 	c->responders = r->responders;
 	c->unused = r->unused;
-	if (r->unused)
+	if (r->unused && (r->flags & FA_RULE_DENY))
+		d->deny_unmatched++;
+	else if (r->unused)
 		d->rules_unused++;
 	return FA_OK;
 }

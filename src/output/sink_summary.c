@@ -49,7 +49,8 @@ struct audit_summary {
 	uint64_t findings;
 	struct top_finding top[SUMMARY_TOP_FINDINGS];
 	size_t ntop;
-	uint64_t rules, rules_unused;
+	uint64_t rules, rules_unused; /* unused: allow rules no flow used */
+	uint64_t deny_unmatched;      /* deny rules that matched nothing: as hoped */
 	char unused[SUMMARY_UNUSED_RULES][SUMMARY_NAME_MAX];
 };
 
@@ -229,6 +230,10 @@ static int summary_write_rule(struct fa_sink *s, const struct fa_rule_coverage *
 	au->rules++;
 	if (!r->unused)
 		return FA_OK;
+	if (r->flags & FA_RULE_DENY) {
+		au->deny_unmatched++;
+		return FA_OK;
+	}
 	if (au->rules_unused < SUMMARY_UNUSED_RULES)
 		copy_name(au->unused[au->rules_unused], SUMMARY_NAME_MAX, r->id ? r->id : "?");
 	au->rules_unused++;
@@ -355,8 +360,10 @@ static void print_audit(FILE *fp, const struct audit_summary *au)
 		fprintf(fp, "  +%" PRIu64 " more findings\n", au->findings - au->ntop);
 
 	line(fp, "Rules", au->rules);
-	subline(fp, "used", au->rules - au->rules_unused);
+	subline(fp, "used", au->rules - au->rules_unused - au->deny_unmatched);
 	subline(fp, "unused", au->rules_unused);
+	if (au->deny_unmatched)
+		subline(fp, "deny, never matched", au->deny_unmatched);
 	print_unused(fp, au);
 }
 

@@ -202,13 +202,19 @@ static void test_summary_few_unused_rules(void **state)
 	assert_int_equal(fa_sink_write_rule(s, &r), FA_OK);
 	r = rule("ovoc-trap", false);
 	assert_int_equal(fa_sink_write_rule(s, &r), FA_OK);
+	r = rule("ssh-exposed", true);
+	r.flags = FA_RULE_DENY; /* matching nothing is what a deny rule is for */
+	assert_int_equal(fa_sink_write_rule(s, &r), FA_OK);
 	assert_int_equal(fa_sink_close(&s), FA_OK);
 	fclose(fp);
 	expect_line(text, "Findings                                 0");
 	expect_line(text, "  used                                   1");
 	expect_line(text, "  unused                                 2");
+	expect_line(text, "  deny, never matched                    1");
 	expect_line(text, "    ldap-opt, dbg");
+	assert_null(strstr(text, "ssh-exposed"));
 	assert_null(strstr(text, "more"));
+	expect_line(text, "Rules                                    4");
 	assert_null(strstr(text, "severity verdict"));
 	free(text);
 }
