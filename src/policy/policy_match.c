@@ -433,7 +433,9 @@ static void visit(struct walk *w, struct fa_cand c, bool dyn_key)
 							: &w->mismatch;
 	else if (rule->svc.napps && !rule_app_ok(rule, w->flow->app))
 		slot = &w->mismatch;
-	if (slot == &w->allow && (w->allow < 0 || (uint32_t)w->allow > r))
+	/* a "<->" rule matching both ways reports its written direction */
+	if (slot == &w->allow &&
+	    (w->allow < 0 || (uint32_t)w->allow > r || ((uint32_t)w->allow == r && !rev)))
 		w->allow_rev = rev;
 	min_rule(slot, r);
 }
