@@ -14,9 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "common/fa_error.h"
 #include "engine/engine.h"
+#include "output/sink.h"
 
+#define EXIT_VIOLATIONS 1
 #define EXIT_USAGE 2
 #define MAX_LIST 64
 
@@ -31,7 +34,10 @@ struct list {
 
 struct cli {
 	struct fa_engine_opts eo;
-	struct list inputs, geoip, sigs;
+	struct list inputs, geoip, sigs, policies;
+	const char *site;
+	bool learn;
+	bool fail_on_set;
 	bool no_signatures;
 	bool quiet;
 	bool no_progress;
@@ -50,46 +56,60 @@ static void on_signal(int sig)
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
-	        "Usage: flowaudit -r FILE [-r FILE ...] [options] [expression]\n"
-	        "       flowaudit policy ... | learn ...   (policy tools: not in this version)\n"
-	        "\n"
-	        "Reads captures, follows every flow, names its application with nDPI and\n"
-	        "writes one JSON record per flow. The expression is a BPF filter, as in tcpdump.\n"
-	        "\n"
-	        "Input:\n"
-	        "  -r FILE                read a pcap or pcapng file; '-' reads standard input;\n"
-	        "                         repeat to read several files in order\n"
-	        "  -F FILE                read the filter expression from FILE\n"
-	        "Output:\n"
-	        "  -j, --json FILE        write JSON Lines to FILE ('-' = standard output)\n"
-	        "  -q, --quiet            no summary and no progress bar\n"
-	        "      --no-progress      no progress bar (shown only on a terminal)\n"
-	        "Flows:\n"
-	        "      --max-flows N      flows tracked at once (default 1000000); the oldest\n"
-	        "                         idle flow is ended as \"evicted\" when full\n"
-	        "      --tcp-timeout S    idle timeouts in seconds (defaults: TCP 300,\n"
-	        "      --udp-timeout S      UDP 60, ICMP 30, other protocols 60)\n"
-	        "      --icmp-timeout S\n"
-	        "      --other-timeout S\n"
-	        "      --linger S         wait after FIN both ways or RST (default 2)\n"
-	        "Detection:\n"
-	        "      --signatures FILE  nDPI protocol file (repeatable); replaces the bundled\n"
-	        "                         signatures\n"
-	        "      --no-signatures    load no custom signatures\n"
-	        "      --dpi-packets-tcp N  give up detection after N packets (default 80)\n"
-	        "      --dpi-packets-udp N  (default 24; also used for other protocols)\n"
-	        "      --no-guess         report \"Unknown\" instead of guessing from ports\n"
-	        "Enrichment:\n"
-	        "      --geoip FILE       MaxMind DB file (Country, City or ASN); repeatable\n"
-	        "Performance:\n"
-	        "      --threads N        worker threads (default: one per CPU; 1 = no threads)\n"
-	        "\n"
-	        "  -h, --help             this help\n"
-	        "  -V, --version          version and library versions\n"
-	        "\n"
-	        "Exit status: 0 success, 2 bad usage or unreadable input.\n"
-	        "See flowaudit(1) and docs/json.md.\n");
+	fputs("Usage: flowaudit -r FILE [-r FILE ...] [-p POLICY ...] [--site FILE] [options]\n"
+	      "                 [expression]\n"
+	      "       flowaudit policy check|show|test FILE... [--site FILE] ...\n"
+	      "       flowaudit learn -r FILE... [-p POLICY ...] [--site FILE] [options]\n"
+	      "\n"
+	      "Reads captures, follows every flow, names its application with nDPI and\n"
+	      "writes one JSON record per flow. With a policy, every flow gets a verdict\n"
+	      "against the documented rules, and findings and rule coverage are reported.\n"
+	      "The expression is a BPF filter, as in tcpdump.\n"
+	      "\n"
+	      "Input:\n"
+	      "  -r FILE                read a pcap or pcapng file; '-' reads standard input;\n"
+	      "                         repeat to read several files in order\n"
+	      "  -F FILE                read the filter expression from FILE\n"
+	      "Output:\n"
+	      "  -j, --json FILE        write JSON Lines to FILE ('-' = standard output)\n"
+	      "  -q, --quiet            no summary, no notices and no progress bar\n"
+	      "      --no-progress      no progress bar (shown only on a terminal)\n"
+	      "Policy audit (docs/policy-language.md):\n"
+	      "  -p, --policy FILE      a documented policy (repeatable: several products)\n"
+	      "      --site FILE        binds the policies' roles to this site's addresses\n"
+	      "      --report FILE      write the audit report (Markdown; HTML for .html)\n"
+	      "      --fail-on SEV      exit 1 when a violation of at least this severity is\n"
+	      "                         seen: info, low (default), medium, high, critical\n"
+	      "      --unknown-app MODE unidentified payload on a documented port is 'flag'ged\n"
+	      "                         as app-unknown (default), 'allow'ed, or a 'mismatch'\n"
+	      "      --max-findings N   distinct findings kept (default 10000)\n"
+	      "Flows:\n"
+	      "      --max-flows N      flows tracked at once (default 1000000); the oldest\n"
+	      "                         idle flow is ended as \"evicted\" when full\n"
+	      "      --tcp-timeout S    idle timeouts in seconds (defaults: TCP 300,\n"
+	      "      --udp-timeout S      UDP 60, ICMP 30, other protocols 60)\n"
+	      "      --icmp-timeout S\n"
+	      "      --other-timeout S\n"
+	      "      --linger S         wait after FIN both ways or RST (default 2)\n"
+	      "Detection:\n"
+	      "      --signatures FILE  nDPI protocol file (repeatable); replaces the bundled\n"
+	      "                         signatures\n"
+	      "      --no-signatures    load no custom signatures\n"
+	      "      --dpi-packets-tcp N  give up detection after N packets (default 80)\n"
+	      "      --dpi-packets-udp N  (default 24; also used for other protocols)\n"
+	      "      --no-guess         report \"Unknown\" instead of guessing from ports\n"
+	      "Enrichment:\n"
+	      "      --geoip FILE       MaxMind DB file (Country, City or ASN); repeatable\n"
+	      "Performance:\n"
+	      "      --threads N        worker threads (default: one per CPU; 1 = no threads)\n"
+	      "\n"
+	      "  -h, --help             this help\n"
+	      "  -V, --version          version and library versions\n"
+	      "\n"
+	      "Exit status: 0 success (traffic conforms), 1 policy violations at or above\n"
+	      "--fail-on, 2 bad usage, a bad policy or site file, or unreadable input.\n"
+	      "See flowaudit(1), docs/json.md and docs/policy-language.md.\n",
+	      fp);
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -243,7 +263,12 @@ enum {
 	OPT_NO_GUESS,
 	OPT_GEOIP,
 	OPT_THREADS,
-	OPT_NO_PROGRESS
+	OPT_NO_PROGRESS,
+	OPT_SITE,
+	OPT_REPORT,
+	OPT_FAIL_ON,
+	OPT_UNKNOWN_APP,
+	OPT_MAX_FINDINGS
 };
 
 static const struct option long_opts[] = {
@@ -263,6 +288,12 @@ static const struct option long_opts[] = {
     {"no-guess", no_argument, NULL, OPT_NO_GUESS},
     {"geoip", required_argument, NULL, OPT_GEOIP},
     {"threads", required_argument, NULL, OPT_THREADS},
+    {"policy", required_argument, NULL, 'p'},
+    {"site", required_argument, NULL, OPT_SITE},
+    {"report", required_argument, NULL, OPT_REPORT},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"unknown-app", required_argument, NULL, OPT_UNKNOWN_APP},
+    {"max-findings", required_argument, NULL, OPT_MAX_FINDINGS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -290,7 +321,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	const char *filter_file = NULL;
 	int opt;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+r:F:j:qhV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+r:F:j:p:qhV", long_opts, NULL)) != -1) {
 		int rc = 0;
 		switch (opt) {
 		case 'r':
@@ -352,6 +383,35 @@ static int parse_args(struct cli *c, int argc, char **argv)
 				                   optarg);
 			c->eo.workers = (unsigned)v;
 			break;
+		case 'p':
+			if (!list_add(&c->policies, optarg))
+				return usage_error("too many -p files (at most %d)", MAX_LIST);
+			break;
+		case OPT_SITE: c->site = optarg; break;
+		case OPT_REPORT: c->eo.report_path = optarg; break;
+		case OPT_FAIL_ON: {
+			enum fa_severity sev;
+			if (!fa_severity_parse(optarg, &sev) || sev == FA_SEV_NONE)
+				return usage_error("--fail-on takes info, low, medium, high or "
+						   "critical, not '%s'",
+						   optarg);
+			c->eo.fail_on = (uint8_t)sev;
+			c->fail_on_set = true;
+			break;
+		}
+		case OPT_UNKNOWN_APP:
+			if (!cli_parse_unknown_app(optarg, &c->eo.match.unknown_app))
+				return usage_error("--unknown-app takes flag, allow or mismatch, not "
+						   "'%s'",
+						   optarg);
+			break;
+		case OPT_MAX_FINDINGS:
+			if (!parse_u64(optarg, 1, 10000000, &v))
+				return usage_error("--max-findings takes a number from 1 to 10000000, "
+						   "not '%s'",
+						   optarg);
+			c->eo.max_findings = (uint32_t)v;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': version(); return 0;
 		case '?':
@@ -366,6 +426,14 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	}
 	if (!c->inputs.n)
 		return usage_error("nothing to read: give at least one -r FILE");
+	if (!c->policies.n && !c->learn) {
+		if (c->site)
+			return usage_error("--site binds the roles of a policy: give -p POLICY too");
+		if (c->eo.report_path)
+			return usage_error("--report writes an audit report: give -p POLICY too");
+		if (c->fail_on_set)
+			return usage_error("--fail-on judges policy violations: give -p POLICY too");
+	}
 	if (filter_file) {
 		if (optind < argc)
 			return usage_error(
@@ -386,26 +454,71 @@ int main(int argc, char **argv)
 	struct cli c;
 	memset(&c, 0, sizeof(c));
 
-	if (argc > 1 && (strcmp(argv[1], "policy") == 0 || strcmp(argv[1], "learn") == 0)) {
-		fprintf(stderr, "flowaudit: '%s' is not available in this version\n", argv[1]);
-		return EXIT_USAGE;
+	bool policy_cmd = argc > 1 && strcmp(argv[1], "policy") == 0;
+	c.learn = argc > 1 && strcmp(argv[1], "learn") == 0;
+	c.eo.fail_on = FA_SEV_LOW;
+	int rc = -1;
+	struct fa_policy_set *policy = NULL;
+	if (!policy_cmd) {
+		if (c.learn) {
+			argc--;
+			argv++;
+		}
+		rc = parse_args(&c, argc, argv);
+		if (rc >= 0)
+			goto out;
 	}
-	int rc = parse_args(&c, argc, argv);
-	if (rc >= 0)
-		goto out;
-
 	if (!c.no_signatures && !c.sigs.n)
 		find_bundled_signatures(&c);
+	c.eo.dpi.signature_files = c.no_signatures ? NULL : c.sigs.v;
+	c.eo.dpi.nsignature_files = c.no_signatures ? 0 : c.sigs.n;
+	if (policy_cmd) {
+		rc = cli_policy_main(argc - 1, argv + 1, &c.eo.dpi);
+		goto out;
+	}
+	if (c.policies.n) {
+		if (cli_load_policies(c.policies.v, c.policies.n, c.site, &c.eo.dpi, false, &policy,
+				      NULL) < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	} else if (c.learn && cli_load_learn_baseline(&c.eo.dpi, &policy) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	c.eo.policy = policy;
+	if (c.learn)
+		c.eo.learn_fp = stdout;
+
+	const char *pnames[MAX_LIST], *psources[MAX_LIST];
+	size_t nsources = 0;
+	for (size_t i = 0; policy && i < policy->npolicies && i < MAX_LIST; i++) {
+		pnames[i] = policy->policies[i].name;
+		if (policy->policies[i].source)
+			psources[nsources++] = policy->policies[i].source;
+	}
+	struct fa_report_info rinfo = {
+		.title = "flowaudit policy audit",
+		.policies = pnames,
+		.npolicies = policy ? policy->npolicies : 0,
+		.sources = psources,
+		.nsources = nsources,
+		.site = policy ? policy->site_name : NULL,
+		.inputs = c.inputs.v,
+		.ninputs = c.inputs.n,
+		.fail_on = fa_severity_name((enum fa_severity)c.eo.fail_on),
+	};
+	c.eo.report_info = &rinfo;
 	c.eo.inputs = c.inputs.v;
 	c.eo.ninputs = c.inputs.n;
 	c.eo.bpf = c.bpf;
 	c.eo.geoip = c.geoip.v;
 	c.eo.ngeoip = c.geoip.n;
-	c.eo.dpi.signature_files = c.no_signatures ? NULL : c.sigs.v;
-	c.eo.dpi.nsignature_files = c.no_signatures ? 0 : c.sigs.n;
 	c.eo.notice_fp = stderr;
 	bool json_on_stdout = c.eo.json_path && strcmp(c.eo.json_path, "-") == 0;
-	c.eo.summary_fp = c.quiet ? NULL : (json_on_stdout ? stderr : stdout);
+	/* Standard output carries one thing: JSON, or learnt rules, or the
+	 * summary; the summary moves to standard error when it is taken. */
+	c.eo.summary_fp = c.quiet ? NULL : (json_on_stdout || c.learn ? stderr : stdout);
 	c.eo.progress = !c.quiet && !c.no_progress;
 	c.eo.stop = &stop_requested;
 
@@ -421,10 +534,18 @@ int main(int argc, char **argv)
 	if (erc < 0) {
 		fprintf(stderr, "flowaudit: %s\n", err[0] ? err : fa_strerror(erc));
 		rc = EXIT_USAGE;
+	} else if (res.input_errors) {
+		rc = EXIT_USAGE;
 	} else {
-		rc = res.input_errors ? EXIT_USAGE : 0;
+		rc = policy && !c.learn && res.violations ? EXIT_VIOLATIONS : 0;
+		if (rc == EXIT_VIOLATIONS && !c.quiet)
+			fprintf(stderr, "flowaudit: policy violations at or above '%s' found\n",
+				fa_severity_name((enum fa_severity)c.eo.fail_on));
+		if (c.eo.report_path && !c.quiet)
+			fprintf(stderr, "flowaudit: audit report written to %s\n", c.eo.report_path);
 	}
 out:
+	fa_policy_free(&policy);
 	for (size_t i = 0; i < c.nsig_paths; i++)
 		free(c.sig_paths[i]);
 	free(c.bpf);

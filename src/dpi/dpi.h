@@ -70,8 +70,9 @@ void fa_dpi_result_clear(struct fa_dpi_result *res); /* frees hostname */
 size_t fa_dpi_risk_names(uint64_t risks, const char **names, size_t max);
 
 /* True when `name` is a protocol nDPI (with the loaded signatures) knows,
- * case-insensitively. For policy validation. */
-bool fa_dpi_proto_known(struct fa_dpi *dpi, const char *name);
+ * case-insensitively; its spelling in nDPI goes to canonical (may be NULL).
+ * For policy validation. */
+bool fa_dpi_proto_known(struct fa_dpi *dpi, const char *name, char *canonical, size_t len);
 /* Calls fn for every protocol name known. */
 void fa_dpi_proto_foreach(struct fa_dpi *dpi, void (*fn)(const char *name, void *ctx), void *ctx);
 

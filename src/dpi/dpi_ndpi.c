@@ -240,16 +240,24 @@ size_t fa_dpi_risk_names(uint64_t risks, const char **names, size_t max)
 	return n;
 }
 
-bool fa_dpi_proto_known(struct fa_dpi *dpi, const char *name)
+bool fa_dpi_proto_known(struct fa_dpi *dpi, const char *name, char *canonical, size_t len)
 {
 	u_int num = ndpi_get_num_supported_protocols(dpi->mod);
 	ndpi_proto_defaults_t *defs = ndpi_get_proto_defaults(dpi->mod);
 	for (u_int i = 0; i < num; i++) {
-		if (defs[i].protoName && strcasecmp(defs[i].protoName, name) == 0)
+		if (defs[i].protoName && strcasecmp(defs[i].protoName, name) == 0) {
+			if (canonical && len)
+				copy_name(canonical, len, defs[i].protoName);
 			return true;
+		}
 	}
-	/* Custom protocols from signature files are numbered past the built-ins. */
-	return ndpi_get_protocol_id(dpi->mod, (char *)name) >= 0;
+	/* Custom protocols from signature files may sit past the built-ins. */
+	int id = ndpi_get_protocol_id(dpi->mod, (char *)name);
+	if (id < 0)
+		return false;
+	if (canonical && len)
+		copy_name(canonical, len, ndpi_get_proto_name(dpi->mod, (u_int16_t)id));
+	return true;
 }
 
 void fa_dpi_proto_foreach(struct fa_dpi *dpi, void (*fn)(const char *name, void *ctx), void *ctx)

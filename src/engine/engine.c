@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "capture/capture.h"
 #include "common/fa_error.h"
 #include "common/fa_time.h"
@@ -134,6 +135,13 @@ static int open_outputs(struct engine *e, char *errbuf, size_t errlen)
 			return rc;
 		e->sh.nsinks++;
 	}
+	if (o->report_path && o->policy) {
+		rc = fa_sink_report_open(&e->sh.sinks[e->sh.nsinks], o->report_path, o->report_info,
+					 errbuf, errlen);
+		if (rc < 0)
+			return rc;
+		e->sh.nsinks++;
+	}
 	if (o->summary_fp) {
 		rc = fa_sink_summary_open(&e->sh.sinks[e->sh.nsinks], o->summary_fp);
 		if (rc < 0) {
@@ -158,6 +166,58 @@ static int open_enrichment(struct engine *e, char *errbuf, size_t errlen)
 	if (rc < 0)
 		snprintf(errbuf, errlen, "cannot create the name table: %s", fa_strerror(rc));
 	return rc;
+}
+
+static int open_audit(struct engine *e, char *errbuf, size_t errlen)
+{
+	const struct fa_engine_opts *o = e->o;
+	if (!o->policy)
+		return FA_OK;
+	e->sh.policy = o->policy;
+	e->sh.match = o->match;
+	int rc = fa_audit_new(&e->sh.audit, o->policy, o->max_findings);
+	if (rc < 0)
+		snprintf(errbuf, errlen, "cannot start the audit: %s", fa_strerror(rc));
+	return rc;
+}
+
+struct emit_ctx {
+	struct engine *e;
+};
+
+static void emit_finding(const struct fa_finding *f, void *ctx)
+{
+	struct engine *e = ((struct emit_ctx *)ctx)->e;
+	for (size_t i = 0; i < e->sh.nsinks; i++) {
+		int rc = fa_sink_write_finding(e->sh.sinks[i], f);
+		if (rc < 0 && !e->sh.write_error)
+			e->sh.write_error = rc;
+	}
+}
+
+static void emit_rule(const struct fa_rule_coverage *r, void *ctx)
+{
+	struct engine *e = ((struct emit_ctx *)ctx)->e;
+	for (size_t i = 0; i < e->sh.nsinks; i++) {
+		int rc = fa_sink_write_rule(e->sh.sinks[i], r);
+		if (rc < 0 && !e->sh.write_error)
+			e->sh.write_error = rc;
+	}
+}
+
+/* After the last flow: findings, rule coverage, the learnt rules. */
+static void finish_audit(struct engine *e, struct fa_engine_result *res)
+{
+	if (!e->sh.audit)
+		return;
+	struct emit_ctx ctx = {e};
+	fa_audit_emit(e->sh.audit, emit_finding, emit_rule, &ctx);
+	if (e->o->learn_fp)
+		fa_audit_learn(e->sh.audit, e->o->learn_fp);
+	struct fa_audit_counts c;
+	fa_audit_counts(e->sh.audit, &c);
+	res->findings = c.findings;
+	res->violations = fa_audit_failed(e->sh.audit, (enum fa_severity)e->o->fail_on);
 }
 
 static int start_workers(struct engine *e, char *errbuf, size_t errlen)
@@ -234,6 +294,7 @@ static void engine_cleanup(struct engine *e)
 	}
 	for (size_t i = 0; i < e->sh.nsinks; i++)
 		fa_sink_close(&e->sh.sinks[i]);
+	fa_audit_free(&e->sh.audit);
 	fa_names_free(&e->sh.names);
 	fa_geo_close(&e->sh.geo);
 	fa_decoder_free(&e->dec);
@@ -274,6 +335,7 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 	}
 	if ((rc = fa_capture_check_filter(o->bpf, errbuf, errlen)) < 0 ||
 	    (rc = open_enrichment(&e, errbuf, errlen)) < 0 ||
+	    (rc = open_audit(&e, errbuf, errlen)) < 0 ||
 	    (rc = open_outputs(&e, errbuf, errlen)) < 0 ||
 	    (rc = start_workers(&e, errbuf, errlen)) < 0)
 		goto out;
@@ -304,6 +366,7 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 	fa_worker_finish(e.workers[0]);
 	for (unsigned i = 1; i < e.nworkers; i++)
 		fa_worker_join(e.workers[i]);
+	finish_audit(&e, res);
 	write_stats(&e);
 	for (size_t i = 0; i < e.sh.nsinks; i++) {
 		int crc = fa_sink_close(&e.sh.sinks[i]);

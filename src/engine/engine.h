@@ -18,6 +18,9 @@
 #include <stdio.h>
 
 #include "dpi/dpi.h"
+#include "policy/policy.h"
+
+struct fa_report_info;
 
 struct fa_engine_opts {
 	const char *const *inputs; /* capture files, read in order; "-" = stdin */
@@ -39,11 +42,22 @@ struct fa_engine_opts {
 	size_t ngeoip;
 
 	volatile sig_atomic_t *stop; /* set asynchronously to stop early; may be NULL */
+
+	/* Policy audit; policy NULL = flows only, no verdicts. */
+	const struct fa_policy_set *policy;
+	struct fa_match_opts match;
+	uint32_t max_findings;     /* 0 = default */
+	const char *report_path;   /* audit report (Markdown, or HTML by extension) */
+	const struct fa_report_info *report_info;
+	FILE *learn_fp;            /* draft rules for undocumented traffic, or NULL */
+	uint8_t fail_on;           /* enum fa_severity: res->violations threshold */
 };
 
 struct fa_engine_result {
 	uint64_t frames, flows;
 	unsigned input_errors; /* inputs that could not be opened or read to the end */
+	bool violations;       /* a flow at or above fail_on violated the policy */
+	uint64_t findings;
 };
 
 /* Runs the whole job. Returns FA_OK, or a negative enum fa_err with a

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "common/fa_error.h"
 #include "dpi/dpi.h"
 #include "enrich/geo.h"
@@ -73,6 +74,43 @@ static void fill_geo(struct fa_worker *w, const struct fa_addr *ip, struct fa_ge
 	out->as_org = info->as_org[0] ? info->as_org : NULL;
 }
 
+static const char *role_name(const struct fa_policy_set *set, int32_t role)
+{
+	return role >= 0 && (size_t)role < set->nroles ? set->roles[role].name : NULL;
+}
+
+/* The policy verdict of a finished flow, into v and the record. */
+static void judge(const struct fa_shared *sh, const struct fa_flow *f, struct fa_flow_record *r,
+		  const struct fa_geo_info *sg, const struct fa_geo_info *dg,
+		  struct fa_policy_verdict *v)
+{
+	const struct fa_policy_set *set = sh->policy;
+	struct fa_policy_flow pf = {
+		.proto = f->proto,
+		.src = f->src,
+		.dst = f->dst,
+		.sport = f->sport,
+		.dport = f->dport,
+		.app = r->app,
+		.app_guessed = r->app_guessed,
+		.dst_names = {r->hostname, r->dst_name},
+		.src_asn = r->has_src_geo ? sg->asn : 0,
+		.dst_asn = r->has_dst_geo ? dg->asn : 0,
+		.src_country = r->has_src_geo && sg->country[0] ? sg->country : NULL,
+		.dst_country = r->has_dst_geo && dg->country[0] ? dg->country : NULL,
+	};
+	fa_policy_match(set, &sh->match, &pf, v);
+	r->verdict = fa_verdict_name((enum fa_verdict)v->verdict);
+	r->severity = v->severity ? fa_severity_name((enum fa_severity)v->severity) : NULL;
+	r->rule = v->rule >= 0 && (size_t)v->rule < set->nrules ? set->rules[v->rule].id : NULL;
+	r->policy = v->policy >= 0 && (size_t)v->policy < set->npolicies
+			    ? set->policies[v->policy].name
+			    : NULL;
+	r->src_role = role_name(set, v->src_role);
+	r->dst_role = role_name(set, v->dst_role);
+	r->why = v->why[0] ? v->why : NULL;
+}
+
 static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext *x,
                          enum fa_flow_end why)
 {
@@ -112,7 +150,27 @@ static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext
 	r.tunnel = f->tunnel ? fa_tunnel_name((enum fa_tunnel)f->tunnel) : NULL;
 
 	struct fa_shared *sh = w->sh;
+	struct fa_policy_verdict v;
+	if (sh->policy)
+		judge(sh, f, &r, &sg, &dg, &v);
+
 	pthread_mutex_lock(&sh->out_lock);
+	if (sh->audit) {
+		struct fa_audit_flow af = {
+			.proto = f->proto,
+			.src = f->src,
+			.dst = f->dst,
+			.sport = f->sport,
+			.dport = f->dport,
+			.app = r.app,
+			.pkts = r.pkts_fwd + r.pkts_rev,
+			.bytes = r.bytes_fwd + r.bytes_rev,
+			.ts_first_us = f->ts_first,
+			.ts_last_us = f->ts_last,
+			.v = &v,
+		};
+		fa_audit_flow(sh->audit, &af);
+	}
 	for (size_t i = 0; i < sh->nsinks; i++) {
 		int rc = fa_sink_write_flow(sh->sinks[i], &r);
 		if (rc < 0 && !sh->write_error)

@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "flow/flow.h"
 
+struct fa_audit;
 struct fa_geo;
 struct fa_names;
 struct fa_sink;
@@ -21,6 +22,9 @@ struct fa_shared {
 	struct fa_names *names;
 	struct fa_sink *sinks[4];
 	size_t nsinks;
+	const struct fa_policy_set *policy; /* or NULL */
+	struct fa_match_opts match;
+	struct fa_audit *audit;             /* with a policy; under out_lock */
 	pthread_mutex_t out_lock;
 	int write_error; /* first sink error, under out_lock */
 	uint64_t flows_written;

@@ -1,0 +1,26 @@
+/* cli.h - what main.c and cli_policy.c share: the policy tools and policy
+ * loading for an audit. Only the command line includes this. */
+#ifndef FA_CLI_H
+#define FA_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dpi/dpi.h"
+#include "policy/policy.h"
+
+/* `flowaudit policy ...`: argv[0] is "policy". Returns the exit status. */
+int cli_policy_main(int argc, char **argv, const struct fa_dpi_opts *dpi_defaults);
+
+/* Loads policies (+ site) with application names checked against nDPI with
+ * the given signatures. Errors are printed; returns a negative enum fa_err. */
+int cli_load_policies(const char *const *files, size_t nfiles, const char *site,
+		      const struct fa_dpi_opts *dpi_opts, bool allow_unbound,
+		      struct fa_policy_set **out, unsigned *nwarnings);
+
+/* The policy `learn` uses when none is given: everything in scope, no rules. */
+int cli_load_learn_baseline(const struct fa_dpi_opts *dpi_opts, struct fa_policy_set **out);
+
+bool cli_parse_unknown_app(const char *s, enum fa_unknown_app_mode *m);
+
+#endif
