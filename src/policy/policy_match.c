@@ -26,7 +26,8 @@ struct pvec {
 	size_t n, cap;
 };
 
-static int pvec_push(struct pvec *p, uint16_t lo, uint16_t hi, uint32_t key, uint32_t rule_rev)
+static int pvec_push(struct pvec *p, uint16_t lo, uint16_t hi, uint32_t key, uint32_t ikey,
+		     uint32_t rule_rev)
 {
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
@@ -36,7 +37,7 @@ static int pvec_push(struct pvec *p, uint16_t lo, uint16_t hi, uint32_t key, uin
 		p->v = v;
 		p->cap = cap;
 	}
-	p->v[p->n++] = (struct pent){lo, hi, {key, rule_rev}};
+	p->v[p->n++] = (struct pent){lo, hi, {key, ikey, rule_rev}};
 	return FA_OK;
 }
 
@@ -45,6 +46,8 @@ static int cand_cmp(const void *a, const void *b)
 	const struct fa_cand *x = a, *y = b;
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
+	if (x->ikey != y->ikey)
+		return x->ikey < y->ikey ? -1 : 1;
 	return x->rule_rev < y->rule_rev ? -1 : x->rule_rev > y->rule_rev;
 }
 
@@ -233,10 +236,10 @@ static int file_rule(struct fa_matcher *m, struct pvec *pv, const struct fa_poli
 			uint16_t lo = pr->lo <= pr->hi ? pr->lo : pr->hi;
 			uint16_t hi = pr->lo <= pr->hi ? pr->hi : pr->lo;
 			struct pvec *to = &pv[it->proto];
-			if (pvec_push(to, lo, hi, key_of(m, rule->dst_role), r << 1) < 0)
+			uint32_t sk = key_of(m, rule->src_role), dk = key_of(m, rule->dst_role);
+			if (pvec_push(to, lo, hi, dk, sk, r << 1) < 0)
 				return FA_ERR_NOMEM;
-			if ((rule->flags & FA_RULE_BIDIR) &&
-			    pvec_push(to, lo, hi, key_of(m, rule->src_role), r << 1 | 1) < 0)
+			if ((rule->flags & FA_RULE_BIDIR) && pvec_push(to, lo, hi, sk, dk, r << 1 | 1) < 0)
 				return FA_ERR_NOMEM;
 		}
 	}
@@ -440,12 +443,12 @@ static void visit(struct walk *w, struct fa_cand c, bool dyn_key)
 	min_rule(slot, r);
 }
 
-static const struct fa_cand *lower_key(const struct fa_cand_list *l, uint32_t key)
+static const struct fa_cand *lower_key(const struct fa_cand_list *l, uint32_t key, uint32_t ikey)
 {
 	uint32_t lo = 0, hi = l->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (l->v[mid].key < key)
+		if (l->v[mid].key < key || (l->v[mid].key == key && l->v[mid].ikey < ikey))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -453,11 +456,28 @@ static const struct fa_cand *lower_key(const struct fa_cand_list *l, uint32_t ke
 	return l->v + lo;
 }
 
-static void visit_key(struct walk *w, const struct fa_cand_list *l, uint32_t key)
+/* Candidates under key, all of them (ikey = NULL) or those whose
+ * initiator key is ikey. */
+static void visit_key(struct walk *w, const struct fa_cand_list *l, uint32_t key,
+		      const uint32_t *ikey)
 {
 	const struct fa_cand *end = l->v + l->n;
-	for (const struct fa_cand *c = lower_key(l, key); c < end && c->key == key; c++)
+	for (const struct fa_cand *c = lower_key(l, key, ikey ? *ikey : 0);
+	     c < end && c->key == key && (!ikey || c->ikey == *ikey); c++)
 		visit(w, *c, key == FA_KEY_DYN);
+}
+
+/* Responder "any" or dynamic: narrowed by the initiator's roles. */
+static void visit_open_key(struct walk *w, const struct fa_cand_list *l, uint32_t key)
+{
+	static const uint32_t dyn = FA_KEY_DYN, any = FA_KEY_ANY;
+	const struct fa_cand *c = lower_key(l, key, 0);
+	if (c == l->v + l->n || c->key != key)
+		return;
+	for (uint32_t k = 0; k < w->ini->nmembers; k++)
+		visit_key(w, l, key, &w->ini->members[k]);
+	visit_key(w, l, key, &dyn);
+	visit_key(w, l, key, &any);
 }
 
 /* Every candidate keyed by a role the responder is in, "any", or dynamic. */
@@ -466,9 +486,9 @@ static void walk_spans(struct walk *w, const struct fa_cand_list *spans, size_t 
 	for (size_t i = 0; i < nspans; i++) {
 		const struct fa_cand_list *l = &spans[i];
 		for (uint32_t k = 0; k < w->resp->nmembers; k++)
-			visit_key(w, l, w->resp->members[k]);
-		visit_key(w, l, FA_KEY_DYN);
-		visit_key(w, l, FA_KEY_ANY);
+			visit_key(w, l, w->resp->members[k], NULL);
+		visit_open_key(w, l, FA_KEY_DYN);
+		visit_open_key(w, l, FA_KEY_ANY);
 	}
 }
 

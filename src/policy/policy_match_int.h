@@ -38,13 +38,14 @@ struct fa_seg_index {
 #define FA_KEY_DYN (UINT32_MAX - 1) /* a dynamic role: checked for every flow */
 
 /* One candidate: rule index << 1 | reversed (a "<->" rule seen with its
- * DST role initiating). */
+ * DST role initiating). ikey, the initiator's role key, narrows the rules
+ * whose responder is "any" or dynamic, which may be many on one port. */
 struct fa_cand {
-	uint32_t key;
+	uint32_t key, ikey;
 	uint32_t rule_rev;
 };
 
-/* A span of candidates sorted by (key, rule). */
+/* A span of candidates sorted by (key, ikey, rule). */
 struct fa_cand_list {
 	const struct fa_cand *v;
 	uint32_t n;
