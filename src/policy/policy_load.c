@@ -12,7 +12,7 @@
 #include "common/fa_error.h"
 #include "policy_int.h"
 
-/* ---- small helpers ---------------------------------------------------------- */
+/* ---- arrays, strings, lookups ---------------------------------------------------------- */
 
 bool pl_grow(void *arr, size_t *cap, size_t n, size_t size)
 {

@@ -170,7 +170,9 @@ static bool check_app(struct parser *p, char **out)
 			char hint[256];
 			pl_suggest_format(&sg, hint, sizeof(hint));
 			pp_err(p, &p->tok, "unknown application '%s';%s", name,
-			       *hint ? hint : " see the protocol names of ndpiReader -H");
+			       *hint ? hint
+			             : " application names are nDPI's protocol names (ndpiReader "
+			               "-a 0 lists them)");
 			return false;
 		}
 		name = canon;

@@ -206,8 +206,8 @@ static void test_rule_option_errors(void **state)
 	             "t.policy:2:37: error: unknown application 'RTPP'; did you mean 'RTCP', "
 	             "'RTP' or 'HTTP'?");
 	expect_error(HDR "rule r any -> any tcp 1 app Zzzzzzz\n",
-	             "t.policy:2:29: error: unknown application 'Zzzzzzz'; see the protocol "
-	             "names of ndpiReader -H");
+	             "t.policy:2:29: error: unknown application 'Zzzzzzz'; application names are "
+	             "nDPI's protocol names (ndpiReader -a 0 lists them)");
 	expect_error(HDR "service web = tcp 80\nrule r any -> any web app HTTP\n",
 	             "t.policy:3:23: error: 'app' after the named service 'web': give the "
 	             "applications in the service, or write the service inline");
