@@ -1,6 +1,7 @@
 /* policy_show.c - the loaded policy as a person checks it (policy show):
  * the policies, the roles with where their members come from, and every
- * rule normalised into one aligned row, sized for a 100-column terminal. */
+ * rule normalised into one aligned row, sized for a 100-column terminal.
+ * The policy number column appears only when several policies are loaded. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include "policy/policy.h"
 
 #define SHOW_WIDTH 100
+#define REF_MIN 16   /* the reference column is not narrowed below this */
+#define NARROW_MIN 6 /* nor is a column narrowed below this */
 #define CELL 256
 
 enum col {
@@ -195,16 +198,45 @@ static void show_rules(const struct fa_policy_set *set, FILE *fp)
 				w[i] = n > caps[i] ? caps[i] : n;
 		}
 	}
+	/* the reference needs no more room than its longest text */
+	size_t ref_min = 0;
+	for (size_t r = 0; r < set->nrules; r++) {
+		size_t n = strlen(cells[r][C_REF]);
+		if (n > ref_min)
+			ref_min = n;
+	}
+	if (ref_min > REF_MIN)
+		ref_min = REF_MIN;
+	bool shown[C__COUNT];
+	for (int i = 0; i < C__COUNT; i++)
+		shown[i] = i != C_POL || set->npolicies > 1;
 	size_t indent = 0;
 	for (int i = 0; i < C_REF; i++)
-		indent += w[i] + 1;
-	size_t refw = indent + 16 <= SHOW_WIDTH ? SHOW_WIDTH - indent : 16;
+		indent += shown[i] ? w[i] + 1 : 0;
+	/* Too wide for the reference to fit: narrow the widest free-text
+	 * columns, a character at a time, rather than overflow the line. */
+	static const int narrowable[] = {C_ID, C_FROM, C_TO, C_SVC, C_APPS, C_FLAGS};
+	while (indent + ref_min > SHOW_WIDTH) {
+		int widest = -1;
+		for (size_t k = 0; k < sizeof(narrowable) / sizeof(narrowable[0]); k++) {
+			int i = narrowable[k];
+			if (w[i] > NARROW_MIN && (widest < 0 || w[i] > w[widest]))
+				widest = i;
+		}
+		if (widest < 0)
+			break;
+		w[widest]--;
+		indent--;
+	}
+	size_t refw = indent + ref_min <= SHOW_WIDTH ? SHOW_WIDTH - indent : ref_min;
 	for (int i = 0; i < C__COUNT; i++)
-		put_cell(fp, heads[i], w[i], i == C_REF);
+		if (shown[i])
+			put_cell(fp, heads[i], w[i], i == C_REF);
 	fputc('\n', fp);
 	for (size_t r = 0; r < set->nrules; r++) {
 		for (int i = 0; i < C_REF; i++)
-			put_cell(fp, cells[r][i], w[i], false);
+			if (shown[i])
+				put_cell(fp, cells[r][i], w[i], false);
 		put_ref(fp, cells[r][C_REF], indent, refw);
 	}
 	free(cells);

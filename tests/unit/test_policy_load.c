@@ -346,6 +346,72 @@ static void test_lab_example(void **state)
 	run_free(&r);
 }
 
+/* policy show: columns sized to their content, a long service cut with
+ * "...", a long reference wrapped at spaces under its own column. */
+static void test_show(void **state)
+{
+	(void)state;
+	write_file("show.policy",
+	           "policy \"s\" source \"doc.txt\" version \"2\"\n"
+	           "role a = 10.0.0.1\nrole b\n"
+	           "rule r1 a -> b tcp 80, 8080-8081, udp 53 app HTTP, DNS secured severity high "
+	           "optional ref \"Table 12, figure 14: a long reference\"\n"
+	           "deny d any <-> b icmp\n");
+	const char *files[1] = {"show.policy"};
+	struct run r = {0};
+	load(&r, files, 1, NULL, true);
+	assert_int_equal(r.rc, FA_OK);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	fa_policy_show(r.set, fp);
+	fclose(fp);
+	char pad[78];
+	memset(pad, ' ', 77);
+	pad[77] = '\0';
+	char want[2048];
+	snprintf(
+	    want, sizeof(want),
+	    "policy 1: s\n"
+	    "  file show.policy, source doc.txt, version 2\n"
+	    "\n"
+	    "ROLE SCOPE MEMBERS\n"
+	    "a    yes   10.0.0.1\n"
+	    "b    -     (unbound: a site file gives its members)\n"
+	    "\n"
+	    "ID KIND  FROM     TO SERVICE                  APPS     SEC     SEV  FLAGS    REF\n"
+	    "r1 allow a    ->  b  tcp/80,tcp/8080-8081,... HTTP,DNS secured high optional "
+	    "Table 12, figure 14: a\n%slong reference\n"
+	    "d  deny  any  <-> b  icmp                     *        -       -    -        -\n",
+	    pad);
+	assert_string_equal(out, want);
+	free(out);
+	run_free(&r);
+
+	write_file("wide.policy",
+	           "policy \"w\"\nrole operations-and-maintenance-servers = 10.0.0.1\n"
+	           "role media-gateways-of-the-branches = 10.0.0.2\n"
+	           "rule a-rather-long-rule-identifier operations-and-maintenance-servers port "
+	           "1024-65535 <-> media-gateways-of-the-branches tcp 80, 443, 8080, udp 53, 123 "
+	           "app HTTP, TLS, DNS, NTP cleartext severity critical optional disabled ref "
+	           "\"Firewall Settings for the Access Edge Server, Table 10, figure 5\"\n");
+	const char *two[2] = {"wide.policy", "show.policy"};
+	load(&r, two, 2, NULL, true);
+	assert_int_equal(r.rc, FA_OK);
+	fp = open_memstream(&out, &len);
+	fa_policy_show(r.set, fp);
+	fclose(fp);
+	assert_non_null(strstr(out, "\nID  "));
+	assert_non_null(strstr(out, " POL KIND "));
+	size_t lines = 0;
+	for (char *line = out, *nl; (nl = strchr(line, '\n')); line = nl + 1, lines++)
+		if (nl - line > 100)
+			fail_msg("line over 100 columns: %.*s", (int)(nl - line), line);
+	assert_true(lines > 12);
+	free(out);
+	run_free(&r);
+}
+
 int main(void)
 {
 	/* files the tests write go to the build tree; the data files are read
@@ -371,6 +437,7 @@ int main(void)
 	    cmocka_unit_test(test_site_binding), cmocka_unit_test(test_unbound_roles),
 	    cmocka_unit_test(test_shared_roles), cmocka_unit_test(test_scope),
 	    cmocka_unit_test(test_warnings),     cmocka_unit_test(test_lab_example),
+	    cmocka_unit_test(test_show),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
