@@ -520,6 +520,7 @@ int main(int argc, char **argv)
 	 * summary; the summary moves to standard error when it is taken. */
 	c.eo.summary_fp = c.quiet ? NULL : (json_on_stdout || c.learn ? stderr : stdout);
 	c.eo.progress = !c.quiet && !c.no_progress;
+	c.eo.quiet = c.quiet;
 	c.eo.stop = &stop_requested;
 
 	struct sigaction sa;

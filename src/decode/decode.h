@@ -110,6 +110,7 @@ enum fa_dec_result {
  * decoder's reassembly buffer (valid until the next fa_decode call). */
 struct fa_pkt {
 	uint64_t ts_us;
+	uint64_t seq;           /* frame number in the input, set by the caller */
 	uint32_t wire_len; /* frame length on the wire */
 	/* VLAN ids, outermost first. Tags of an Ethernet frame carried inside a
 	 * tunnel (VXLAN, GRE bridging, ERSPAN, MPLS pseudowire) are appended

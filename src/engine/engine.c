@@ -42,24 +42,31 @@ static unsigned default_workers(void)
 	return n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
 }
 
+struct learn_ctx {
+	struct fa_names *names;
+	uint64_t seq;
+};
+
 static bool learn_name(const char *name, const struct fa_addr *addr, uint32_t ttl, void *ctx)
 {
 	(void)ttl;
-	fa_names_put(ctx, addr, name);
+	struct learn_ctx *l = ctx;
+	fa_names_put_seq(l->names, addr, name, l->seq);
 	return true;
 }
 
-/* DNS answers are learnt here, in packet order, before the packets that
- * follow them reach any worker: a flow's dst_name then never depends on
- * which worker ran first. */
+/* DNS answers are learnt here, in packet order, stamped with the frame
+ * number; a worker creating a flow asks for names learnt before the flow's
+ * first frame, so dst_name never depends on how far behind it runs. */
 static void learn_dns(struct engine *e, const struct fa_pkt *p)
 {
 	if (!p->payload_len || p->icmp_error)
 		return;
+	struct learn_ctx l = {e->sh.names, p->seq};
 	if (p->l4proto == FA_L4_UDP && (p->sport == 53 || p->sport == 5353))
-		fa_dns_answers(p->payload, p->payload_len, learn_name, e->sh.names);
+		fa_dns_answers(p->payload, p->payload_len, learn_name, &l);
 	else if (p->l4proto == FA_L4_TCP && p->sport == 53)
-		fa_dns_answers_tcp(p->payload, p->payload_len, learn_name, e->sh.names);
+		fa_dns_answers_tcp(p->payload, p->payload_len, learn_name, &l);
 }
 
 static void dispatch(struct engine *e, const struct fa_pkt *p)
@@ -105,6 +112,7 @@ static void read_input(struct engine *e, struct fa_capture *cap)
 			e->now_us = fr.ts_us;
 		if (fa_decode(e->dec, link, fr.data, fr.caplen, fr.wire_len, fr.ts_us, &pkt) ==
 		    FA_DEC_PACKET) {
+			pkt.seq = e->frames;
 			learn_dns(e, &pkt);
 			dispatch(e, &pkt);
 		}
@@ -159,7 +167,7 @@ static int open_enrichment(struct engine *e, char *errbuf, size_t errlen)
 	int rc = fa_geo_open(&e->sh.geo, o->geoip, o->ngeoip, errbuf, errlen);
 	if (rc < 0)
 		return rc;
-	if (!o->ngeoip)
+	if (!o->ngeoip && !o->quiet)
 		fprintf(o->notice_fp, "flowaudit: no --geoip database given; country and AS "
 		                      "enrichment is off\n");
 	rc = fa_names_new(&e->sh.names, NAMES_CAPACITY);

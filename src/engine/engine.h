@@ -31,6 +31,7 @@ struct fa_engine_opts {
 	FILE *summary_fp;      /* human summary at the end; NULL = none */
 	FILE *notice_fp;       /* notices and warnings (stderr); never NULL */
 	bool progress;         /* progress bar on notice_fp */
+	bool quiet;            /* no informational notices (warnings still shown) */
 
 	unsigned workers;   /* 0 = one per online CPU, at most 8 */
 	uint32_t max_flows; /* whole engine; split between workers */

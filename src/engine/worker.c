@@ -269,7 +269,7 @@ void fa_worker_packet(struct fa_worker *w, const struct fa_pkt *pkt)
 	struct flow_ext *x = fa_flow_user(f);
 	if (created) {
 		char name[FA_NAME_MAX];
-		if (w->sh->names && fa_names_get(w->sh->names, &f->dst, name, sizeof(name)))
+		if (w->sh->names && fa_names_get_before(w->sh->names, &f->dst, pkt->seq, name, sizeof(name)))
 			x->dst_name = strdup(name);
 		x->dpi = fa_dpi_flow_new(w->dpi);
 	}

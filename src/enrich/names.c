@@ -22,7 +22,9 @@ struct name_entry {
 	struct fa_addr addr;
 	uint32_t hnext;        /* next entry in the same hash bucket */
 	uint32_t older, newer; /* age list */
+	uint64_t seq, prev_seq; /* when name / prev were learnt (caller's order) */
 	char name[FA_NAME_MAX];
+	char prev[FA_NAME_MAX]; /* the name before the last relearning, or "" */
 };
 
 struct fa_names {
@@ -152,6 +154,12 @@ static void copy_name(char *dst, size_t dstlen, const char *src)
 
 void fa_names_put(struct fa_names *names, const struct fa_addr *addr, const char *name)
 {
+	fa_names_put_seq(names, addr, name, 0);
+}
+
+void fa_names_put_seq(struct fa_names *names, const struct fa_addr *addr, const char *name,
+		      uint64_t seq)
+{
 	struct fa_addr key;
 	uint32_t i;
 
@@ -160,8 +168,11 @@ void fa_names_put(struct fa_names *names, const struct fa_addr *addr, const char
 	pthread_rwlock_wrlock(&names->lock);
 	i = names_find(names, &key);
 	if (i != NIL) {
-		/* Relearnt: it becomes the newest again. */
+		/* Relearnt: it becomes the newest again; the name it replaces is
+		 * kept for readers asking about an earlier moment. */
 		age_unlink(names, i);
+		memcpy(names->e[i].prev, names->e[i].name, sizeof(names->e[i].prev));
+		names->e[i].prev_seq = names->e[i].seq;
 	} else {
 		if (names->used < names->capacity) {
 			i = names->used++;
@@ -171,26 +182,42 @@ void fa_names_put(struct fa_names *names, const struct fa_addr *addr, const char
 			hash_unlink(names, i);
 		}
 		names->e[i].addr = key;
+		names->e[i].prev[0] = '\0';
 		uint32_t b = names_bucket(names, &key);
 		names->e[i].hnext = names->bucket[b];
 		names->bucket[b] = i;
 	}
 	copy_name(names->e[i].name, sizeof(names->e[i].name), name);
+	names->e[i].seq = seq;
 	age_push_newest(names, i);
 	pthread_rwlock_unlock(&names->lock);
 }
 
 bool fa_names_get(struct fa_names *names, const struct fa_addr *addr, char *buf, size_t len)
 {
+	return fa_names_get_before(names, addr, UINT64_MAX, buf, len);
+}
+
+bool fa_names_get_before(struct fa_names *names, const struct fa_addr *addr, uint64_t before,
+			 char *buf, size_t len)
+{
 	struct fa_addr key;
 	uint32_t i;
+	const char *found = NULL;
 
 	if (!names || !buf || !len || !names_key(addr, &key))
 		return false;
 	pthread_rwlock_rdlock(&names->lock);
 	i = names_find(names, &key);
-	if (i != NIL)
-		copy_name(buf, len, names->e[i].name);
+	if (i != NIL) {
+		const struct name_entry *e = &names->e[i];
+		if (e->seq < before)
+			found = e->name;
+		else if (e->prev[0] && e->prev_seq < before)
+			found = e->prev;
+		if (found)
+			copy_name(buf, len, found);
+	}
 	pthread_rwlock_unlock(&names->lock);
-	return i != NIL;
+	return found != NULL;
 }

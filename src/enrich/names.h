@@ -47,4 +47,14 @@ void fa_names_put(struct fa_names *names, const struct fa_addr *addr, const char
 /* Copies the name last learnt for addr into buf; false when none. */
 bool fa_names_get(struct fa_names *names, const struct fa_addr *addr, char *buf, size_t len);
 
+/* The same, ordered: put_seq records when (in the caller's numbering,
+ * e.g. the frame number) a name was learnt, and get_before returns only a
+ * name learnt strictly before `before` (the last one, or the one it
+ * replaced). A reader running behind the writer then sees exactly what it
+ * would have seen in step with it. */
+void fa_names_put_seq(struct fa_names *names, const struct fa_addr *addr, const char *name,
+		      uint64_t seq);
+bool fa_names_get_before(struct fa_names *names, const struct fa_addr *addr, uint64_t before,
+			 char *buf, size_t len);
+
 #endif
