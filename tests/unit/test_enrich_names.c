@@ -87,6 +87,32 @@ static void test_put_get_overwrite(void **state)
 	assert_null(t);
 }
 
+/* A reader asking about an earlier moment sees the name of that moment:
+ * nothing before the first answer, the old name between two answers. */
+static void test_get_before_sequence(void **state)
+{
+	struct fa_names *t = NULL;
+	struct fa_addr a = v4(192, 0, 2, 1);
+	char buf[FA_NAME_MAX];
+
+	(void)state;
+	assert_int_equal(fa_names_new(&t, 8), FA_OK);
+	fa_names_put_seq(t, &a, "first.example", 10);
+	assert_false(fa_names_get_before(t, &a, 10, buf, sizeof(buf)));
+	assert_true(fa_names_get_before(t, &a, 11, buf, sizeof(buf)));
+	assert_string_equal(buf, "first.example");
+
+	fa_names_put_seq(t, &a, "second.example", 20);
+	assert_false(fa_names_get_before(t, &a, 5, buf, sizeof(buf)));
+	assert_true(fa_names_get_before(t, &a, 15, buf, sizeof(buf)));
+	assert_string_equal(buf, "first.example");
+	assert_true(fa_names_get_before(t, &a, 21, buf, sizeof(buf)));
+	assert_string_equal(buf, "second.example");
+	assert_true(fa_names_get(t, &a, buf, sizeof(buf)));
+	assert_string_equal(buf, "second.example");
+	fa_names_free(&t);
+}
+
 static void test_full_table_replaces_oldest(void **state)
 {
 	struct fa_names *t = NULL;
@@ -232,6 +258,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_put_get_overwrite),
+	    cmocka_unit_test(test_get_before_sequence),
 	    cmocka_unit_test(test_full_table_replaces_oldest),
 	    cmocka_unit_test(test_one_writer_many_readers),
 	};
