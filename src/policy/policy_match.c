@@ -113,6 +113,7 @@ static void bucket_free(struct fa_port_bucket **pb)
 	free(b->rstart);
 	free(b->roff);
 	free(b->cands);
+	free(b->cands_ini);
 	free(b->near);
 	free(b->near_maxhi);
 	free(b);
@@ -203,8 +204,23 @@ static int bucket_build(struct fa_port_bucket *b, struct pvec *p, const struct f
 			b->near[b->nnear++] = (struct fa_near_item){e->lo, e->hi, e->c.rule_rev >> 1};
 	}
 	free(fill);
+	b->cands_ini = malloc((total + 1) * sizeof(*b->cands));
+	uint32_t *off = malloc((b->nx + b->nr + 2) * sizeof(uint32_t));
+	if (!b->cands_ini || !off) {
+		free(off);
+		return FA_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < total; i++)
+		b->cands_ini[i] = (struct fa_cand){b->cands[i].ikey, b->cands[i].key,
+						   b->cands[i].rule_rev};
+	/* the same duplicates go in both orders: the same offsets result */
+	memcpy(off, b->xoff, (b->nx + 1) * sizeof(uint32_t));
+	memcpy(off + b->nx + 1, b->roff, (b->nr + 1) * sizeof(uint32_t));
 	size_t w = squeeze(b->cands, b->xoff, b->nx, 0);
 	squeeze(b->cands, b->roff, b->nr, w);
+	w = squeeze(b->cands_ini, off, b->nx, 0);
+	squeeze(b->cands_ini, off + b->nx + 1, b->nr, w);
+	free(off);
 
 	qsort(b->near, b->nnear, sizeof(*b->near), near_cmp);
 	for (size_t i = 0; i < b->nnear; i++) {
@@ -325,13 +341,15 @@ static size_t spans_for(const struct fa_matcher *m, uint8_t proto, uint16_t port
 				hi = mid;
 		}
 		if (lo < b->nx && b->xport[lo] == port)
-			out[n++] = (struct fa_cand_list){b->cands + b->xoff[lo],
-							 b->xoff[lo + 1] - b->xoff[lo]};
+			out[n++] = (struct fa_cand_list){
+			    {b->cands + b->xoff[lo], b->cands_ini + b->xoff[lo]},
+			    b->xoff[lo + 1] - b->xoff[lo]};
 		if (b->nr) {
 			size_t s = seg_of(b->rstart, b->nr, port);
 			if (b->roff[s + 1] > b->roff[s])
-				out[n++] = (struct fa_cand_list){b->cands + b->roff[s],
-								 b->roff[s + 1] - b->roff[s]};
+				out[n++] = (struct fa_cand_list){
+				    {b->cands + b->roff[s], b->cands_ini + b->roff[s]},
+				    b->roff[s + 1] - b->roff[s]};
 		}
 	}
 	return n;
@@ -395,7 +413,7 @@ static void min_rule(int32_t *slot, uint32_t r)
 		*slot = (int32_t)r;
 }
 
-static void visit(struct walk *w, struct fa_cand c, bool dyn_key)
+static void visit(struct walk *w, struct fa_cand c)
 {
 	uint32_t r = c.rule_rev >> 1;
 	bool rev = c.rule_rev & 1;
@@ -405,17 +423,14 @@ static void visit(struct walk *w, struct fa_cand c, bool dyn_key)
 	bool deny = rule->flags & FA_RULE_DENY;
 	if (w->reverse_pass && deny)
 		return;
-	if (dyn_key && !fa_ep_has(w->resp, resp_role))
+	/* static keys were matched already; this settles dynamic roles */
+	if ((resp_role != FA_RULE_ROLE_ANY && !fa_ep_has(w->resp, resp_role)) ||
+	    (ini_role != FA_RULE_ROLE_ANY && !fa_ep_has(w->ini, ini_role)))
 		return;
-	bool ini_ok = ini_role == FA_RULE_ROLE_ANY || fa_ep_has(w->ini, ini_role);
-	bool port_ok = ports_have(rule->src_ports, rule->nsrc_ports,
-				  rev ? w->resp_port : w->ini_port);
-	if (!ini_ok || !port_ok) {
-		int score = ini_ok ? 3 : 2;
-		if (!w->reverse_pass && !deny &&
-		    (score > w->near_score || (score == w->near_score && (int32_t)r < w->near))) {
+	if (!ports_have(rule->src_ports, rule->nsrc_ports, rev ? w->resp_port : w->ini_port)) {
+		if (!w->reverse_pass && !deny && (w->near_score < 3 || (int32_t)r < w->near)) {
 			w->near = (int32_t)r;
-			w->near_score = score;
+			w->near_score = 3;
 			w->near_rev = rev;
 		}
 		return;
@@ -443,76 +458,131 @@ static void visit(struct walk *w, struct fa_cand c, bool dyn_key)
 	min_rule(slot, r);
 }
 
-static const struct fa_cand *lower_key(const struct fa_cand_list *l, uint32_t key, uint32_t ikey)
+static uint32_t fkey(const struct fa_cand *c, bool inner)
 {
-	uint32_t lo = 0, hi = l->n;
+	return inner ? c->ikey : c->key;
+}
+
+/* First index in [lo, hi) whose key (inner: ikey) is >= x. */
+static uint32_t cand_lower(const struct fa_cand *v, uint32_t lo, uint32_t hi, bool inner,
+			   uint32_t x)
+{
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (l->v[mid].key < key || (l->v[mid].key == key && l->v[mid].ikey < ikey))
+		if (fkey(&v[mid], inner) < x)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return l->v + lo;
+	return lo;
 }
 
-/* Candidates under key, all of them (ikey = NULL) or those whose
- * initiator key is ikey. */
-static void visit_key(struct walk *w, const struct fa_cand_list *l, uint32_t key,
-		      const uint32_t *ikey)
+static uint32_t u32_lower(const uint32_t *v, uint32_t lo, uint32_t hi, uint32_t x)
 {
-	const struct fa_cand *end = l->v + l->n;
-	for (const struct fa_cand *c = lower_key(l, key, ikey ? *ikey : 0);
-	     c < end && c->key == key && (!ikey || c->ikey == *ikey); c++)
-		visit(w, *c, key == FA_KEY_DYN);
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-/* Responder "any" or dynamic: narrowed by the initiator's roles. */
-static void visit_open_key(struct walk *w, const struct fa_cand_list *l, uint32_t key)
-{
-	static const uint32_t dyn = FA_KEY_DYN, any = FA_KEY_ANY;
-	const struct fa_cand *c = lower_key(l, key, 0);
-	if (c == l->v + l->n || c->key != key)
-		return;
-	for (uint32_t k = 0; k < w->ini->nmembers; k++)
-		visit_key(w, l, key, &w->ini->members[k]);
-	visit_key(w, l, key, &dyn);
-	visit_key(w, l, key, &any);
-}
+typedef void (*run_fn)(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b,
+		       const struct fa_ep *inner_ep);
 
-/* Every candidate keyed by a role the responder is in, "any", or dynamic. */
-static void walk_spans(struct walk *w, const struct fa_cand_list *spans, size_t nspans)
+/* Calls fn for every run of v[a, b) whose key (inner: ikey) is one of the
+ * endpoint's static roles, then for the "dynamic" and "any" runs. Sorted
+ * lists leapfrog each other, so the cost follows the shorter side. */
+static void runs_for(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b, bool inner,
+		     const struct fa_ep *ep, const struct fa_ep *inner_ep, run_fn fn)
 {
-	for (size_t i = 0; i < nspans; i++) {
-		const struct fa_cand_list *l = &spans[i];
-		for (uint32_t k = 0; k < w->resp->nmembers; k++)
-			visit_key(w, l, w->resp->members[k], NULL);
-		visit_open_key(w, l, FA_KEY_DYN);
-		visit_open_key(w, l, FA_KEY_ANY);
+	uint32_t i = a, j = 0, nm = ep->nmembers;
+	while (i < b && j < nm) {
+		uint32_t k = fkey(&v[i], inner), m = ep->members[j];
+		if (k == m) {
+			uint32_t e = cand_lower(v, i, b, inner, k + 1);
+			fn(w, v, i, e, inner_ep);
+			i = e;
+			j++;
+		} else if (k < m) {
+			i = cand_lower(v, i, b, inner, m);
+		} else {
+			j = u32_lower(ep->members, j, nm, k);
+		}
+	}
+	static const uint32_t open_keys[2] = {FA_KEY_DYN, FA_KEY_ANY};
+	for (int o = 0; o < 2; o++) {
+		uint32_t key = open_keys[o];
+		i = cand_lower(v, i, b, inner, key);
+		if (i == b || fkey(&v[i], inner) != key)
+			continue;
+		uint32_t e = key == FA_KEY_ANY ? b : cand_lower(v, i, b, inner, key + 1);
+		fn(w, v, i, e, inner_ep);
+		i = e;
 	}
 }
 
-/* No candidate had the responder's role: the nearest among a bounded number
- * of same-port rules, preferring one whose initiator role fits. */
-#define NEAR_SCAN_MAX 256
+static void visit_run(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b,
+		      const struct fa_ep *unused)
+{
+	(void)unused;
+	for (uint32_t i = a; i < b; i++)
+		visit(w, v[i]);
+}
+
+/* A run of one key: narrowed in turn by the other endpoint's roles. */
+static void inner_runs(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b,
+		       const struct fa_ep *inner_ep)
+{
+	runs_for(w, v, a, b, true, inner_ep, NULL, visit_run);
+}
+
+/* Every candidate whose two role keys each hold their endpoint (or are
+ * "any" or dynamic), through the index of the side in fewer roles. */
+static void walk_spans(struct walk *w, const struct fa_cand_list *spans, size_t nspans)
+{
+	int side = w->resp->nmembers <= w->ini->nmembers ? 0 : 1;
+	const struct fa_ep *outer = side ? w->ini : w->resp, *inner = side ? w->resp : w->ini;
+	for (size_t i = 0; i < nspans; i++)
+		runs_for(w, spans[i].v[side], 0, spans[i].n, false, outer, inner, inner_runs);
+}
+
+/* The nearest rule on the flow's port when no candidate fit its roles: one
+ * whose responder role fits, else one whose initiator role fits, else the
+ * first; a bounded look, since it only feeds the why text. */
+#define NEAR_RUN_MAX 16
+
+static void near_first(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b,
+		       const struct fa_ep *unused)
+{
+	(void)unused;
+	for (uint32_t i = a; i < b && i < a + NEAR_RUN_MAX && w->near < 0; i++) {
+		uint32_t r = v[i].rule_rev >> 1;
+		const struct fa_rule *rule = &w->set->rules[r];
+		bool rev = v[i].rule_rev & 1;
+		uint32_t want = w->near_score == 2 ? (rev ? rule->src_role : rule->dst_role)
+						   : (rev ? rule->dst_role : rule->src_role);
+		const struct fa_ep *ep = w->near_score == 2 ? w->resp : w->ini;
+		bool fits = w->near_score == 0 || want == FA_RULE_ROLE_ANY || fa_ep_has(ep, want);
+		if (fits && !(rule->flags & FA_RULE_DENY)) {
+			w->near = (int32_t)r;
+			w->near_rev = v[i].rule_rev & 1;
+		}
+	}
+}
 
 static void near_scan(struct walk *w, const struct fa_cand_list *spans, size_t nspans)
 {
-	size_t seen = 0;
-	for (size_t i = 0; i < nspans; i++) {
-		for (uint32_t k = 0; k < spans[i].n && seen < NEAR_SCAN_MAX; k++, seen++) {
-			struct fa_cand c = spans[i].v[k];
-			uint32_t r = c.rule_rev >> 1;
-			const struct fa_rule *rule = &w->set->rules[r];
-			if (rule->flags & FA_RULE_DENY)
-				continue;
-			uint32_t ini_role = c.rule_rev & 1 ? rule->dst_role : rule->src_role;
-			int score = ini_role == FA_RULE_ROLE_ANY || fa_ep_has(w->ini, ini_role);
-			if (score > w->near_score || (score == w->near_score && (int32_t)r < w->near)) {
-				w->near = (int32_t)r;
-				w->near_score = score;
-				w->near_rev = c.rule_rev & 1;
-			}
+	for (int score = 2; score >= 0 && w->near < 0; score--) {
+		w->near_score = score; /* what near_first looks for */
+		for (size_t i = 0; i < nspans && w->near < 0; i++) {
+			if (score == 0)
+				near_first(w, spans[i].v[0], 0, spans[i].n, NULL);
+			else
+				runs_for(w, spans[i].v[score == 2 ? 0 : 1], 0, spans[i].n, false,
+					 score == 2 ? w->resp : w->ini, NULL, near_first);
 		}
 	}
 }

@@ -38,16 +38,16 @@ struct fa_seg_index {
 #define FA_KEY_DYN (UINT32_MAX - 1) /* a dynamic role: checked for every flow */
 
 /* One candidate: rule index << 1 | reversed (a "<->" rule seen with its
- * DST role initiating). ikey, the initiator's role key, narrows the rules
- * whose responder is "any" or dynamic, which may be many on one port. */
+ * DST role initiating), filed under the role keys of both its sides. */
 struct fa_cand {
 	uint32_t key, ikey;
 	uint32_t rule_rev;
 };
 
-/* A span of candidates sorted by (key, ikey, rule). */
+/* A span of candidates sorted by (key, ikey, rule): v[0] keyed by the
+ * responder's role, v[1] the same rules keyed by the initiator's. */
 struct fa_cand_list {
-	const struct fa_cand *v;
+	const struct fa_cand *v[2];
 	uint32_t n;
 };
 
@@ -65,7 +65,8 @@ struct fa_port_bucket {
 	uint16_t *rstart; /* range segments: starts ascending, rstart[0] = 0 */
 	uint32_t *roff;   /* nr + 1 offsets into cands */
 	size_t nr;
-	struct fa_cand *cands;
+	struct fa_cand *cands;	   /* by responder: key = its role, ikey = initiator's */
+	struct fa_cand *cands_ini; /* the same by initiator: key and ikey swapped */
 	struct fa_near_item *near; /* allow rules by lo */
 	uint32_t *near_maxhi;      /* index of the largest hi in near[0..i] */
 	size_t nnear;
