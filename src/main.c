@@ -426,6 +426,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	}
 	if (!c->inputs.n)
 		return usage_error("nothing to read: give at least one -r FILE");
+	if (c->learn && c->eo.json_path && strcmp(c->eo.json_path, "-") == 0)
+		return usage_error("learn prints draft rules on standard output: give --json a file");
 	if (!c->policies.n && !c->learn) {
 		if (c->site)
 			return usage_error("--site binds the roles of a policy: give -p POLICY too");

@@ -50,11 +50,20 @@ static bool key_eq(const struct fkey *k, const struct audit_finding *f)
 	       strcmp(k->app, f->app) == 0;
 }
 
+/* A role bound to nothing but `any` says nothing about a peer (learn's
+ * baseline policy is one): findings keep the address instead, so drafts can
+ * group by subnet. */
+static bool role_is_everything(const struct fa_audit *a, int32_t role)
+{
+	const struct fa_role *r = &a->set->roles[role];
+	return r->nelems == 1 && r->elems[0].kind == FA_RE_ANY && !r->elems[0].negate;
+}
+
 static void peer_of(const struct fa_audit *a, int32_t role, const struct fa_addr *addr,
                     struct audit_peer *p)
 {
 	memset(p, 0, sizeof(*p));
-	if (audit_role_name(a->set, role)) {
+	if (audit_role_name(a->set, role) && !role_is_everything(a, role)) {
 		p->is_role = true;
 		p->role = (uint32_t)role;
 	} else {
