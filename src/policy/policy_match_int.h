@@ -33,6 +33,34 @@ struct fa_seg_index {
 	size_t n;
 };
 
+/* Labels of a dynamic role r in a segment. */
+#define FA_LABEL_P(r) (3 * (r))         /* inside its positive addresses */
+#define FA_LABEL_N(r) (3 * (r) + 1)     /* inside its excluded addresses */
+#define FA_LABEL_MAYBE(r) (3 * (r) + 2) /* may hold by address, here or through
+					 * a dynamic role it includes */
+
+/* A host pattern suffix, ASN or country that may put an endpoint in a
+ * dynamic role: k = tag << 62 | value (tag 0 host suffix hash, 1 ASN,
+ * 2 country). */
+struct fa_dyn_key {
+	uint64_t k;
+	uint32_t role;
+};
+
+#define FA_DKEY_ASN(a) ((UINT64_C(1) << 62) | (a))
+#define FA_DKEY_CC(c) ((UINT64_C(2) << 62) | (c))
+
+/* Case-insensitive FNV-1a of a host name suffix, in the host tag's range. */
+static inline uint64_t fa_host_hash(const char *s)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32u : c)) * UINT64_C(0x100000001b3);
+	}
+	return h & ((UINT64_C(1) << 62) - 1);
+}
+
 /* Rule keys: a rule is filed under the role its responder must be in. */
 #define FA_KEY_ANY UINT32_MAX       /* the endpoint "any" */
 #define FA_KEY_DYN (UINT32_MAX - 1) /* a dynamic role: checked for every flow */
@@ -79,8 +107,18 @@ struct fa_matcher {
 	size_t ndyn;
 	uint32_t *dyn_scope; /* dynamic in-scope role ids */
 	size_t ndyn_scope;
+	struct fa_dyn_key *dkeys; /* sorted by k */
+	size_t ndkeys;
+	uint32_t *host_any; /* roles with a pattern no suffix narrows ("*cdn*") */
+	size_t nhost_any;
+	uint32_t *parent_off; /* nroles + 1 offsets into parents */
+	uint32_t *parents;    /* dynamic roles that include each role */
 	struct fa_port_bucket *proto[256];
 };
+
+/* Dynamic roles that may hold one endpoint; more than this and every
+ * dynamic role is tried. */
+#define FA_EP_CAND_MAX 32
 
 /* One endpoint of a flow, looked up once per flow. */
 struct fa_ep {
@@ -95,12 +133,23 @@ struct fa_ep {
 	const uint32_t *dyn_labels;
 	uint32_t ndyn_labels;
 	bool seg_scope;
+	bool cand_all; /* too many candidates: try every dynamic role */
+	uint32_t ncand;
+	uint32_t cand[FA_EP_CAND_MAX]; /* ascending */
 };
 
-/* policy_roles.c */
+/* policy_roles_index.c */
 int fa_roles_build(struct fa_matcher *m, const struct fa_policy_set *set, char *errbuf,
 		   size_t errlen);
 void fa_roles_free(struct fa_matcher *m);
+/* The segment holding addr in its family's index, or -1. */
+long fa_seg_lookup(const struct fa_seg_index *fam, const struct fa_addr *addr);
+/* Address elements without the index (FA_RE_NET, RANGE, ANY and built-ins). */
+bool fa_addr_elem_has(const struct fa_role_elem *e, const struct fa_addr *a);
+
+/* policy_roles.c */
+/* Indexes host suffixes, ASNs, countries and inclusions of dynamic roles. */
+int fa_dyn_index_build(struct fa_matcher *m, const struct fa_policy_set *set);
 void fa_ep_init(struct fa_ep *ep, const struct fa_policy_set *set, const struct fa_addr *addr,
 		const char *const *names, size_t nnames, uint32_t asn, const char *country);
 bool fa_ep_has(const struct fa_ep *ep, uint32_t role);
@@ -109,6 +158,12 @@ int32_t fa_ep_first_role(const struct fa_ep *ep);
 bool fa_ep_in_scope(const struct fa_ep *ep);
 /* Case-insensitive glob where '*' matches any run, dots included. */
 bool fa_glob_match(const char *pat, const char *s);
+
+/* policy_match_index.c: the candidate spans for one protocol and
+ * responder port (at most 4: single port and range, the protocol's and
+ * "any" protocol's). */
+size_t fa_spans_for(const struct fa_matcher *m, uint8_t proto, uint16_t port,
+		    struct fa_cand_list out[4]);
 
 /* policy_verdict.c: the why text of a verdict found through a rule
  * (denied, app-mismatch, app-unknown, wrong-direction), and of an

@@ -1,13 +1,6 @@
-/* policy_roles.c - role membership: the address -> roles index and the
- * per-flow test of host, ASN and country elements.
- *
- * A role's members are the union of its plain elements minus the union of
- * its negated ones, whatever their order. Address elements (prefixes,
- * ranges, built-ins, and roles made only of those) are resolved into
- * interval sets once, then every set is cut into one sorted array of
- * disjoint segments per family: a lookup is one binary search whatever the
- * number of roles. Host, ASN and country elements depend on the flow and
- * are tested only for the roles that have them. */
+/* policy_roles.c - role membership of one flow endpoint: the index lookup,
+ * and the host, ASN and country elements tested per flow, only for the
+ * roles that could hold the endpoint. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,517 +8,6 @@
 
 #include "common/fa_error.h"
 #include "policy/policy_match_int.h"
-
-/* ---- 128-bit keys and interval sets --------------------------------------- */
-
-struct ival {
-	struct fa_k128 lo, hi;
-};
-
-struct iset {
-	struct ival *v;
-	size_t n, cap;
-};
-
-struct aset {
-	struct iset f[2]; /* IPv4, IPv6 */
-};
-
-static const struct fa_k128 fam_max[2] = {{0, 0xffffffffu}, {UINT64_MAX, UINT64_MAX}};
-
-static int k_cmp(struct fa_k128 a, struct fa_k128 b)
-{
-	if (a.hi != b.hi)
-		return a.hi < b.hi ? -1 : 1;
-	if (a.lo != b.lo)
-		return a.lo < b.lo ? -1 : 1;
-	return 0;
-}
-
-static struct fa_k128 k_inc(struct fa_k128 a)
-{
-	a.lo++;
-	if (a.lo == 0)
-		a.hi++;
-	return a;
-}
-
-static struct fa_k128 k_dec(struct fa_k128 a)
-{
-	if (a.lo == 0)
-		a.hi--;
-	a.lo--;
-	return a;
-}
-
-static struct fa_k128 k_of(const uint8_t *b, int fam)
-{
-	struct fa_k128 k = {0, 0};
-	if (fam == 0) {
-		k.lo = (uint64_t)b[0] << 24 | (uint64_t)b[1] << 16 | (uint64_t)b[2] << 8 | b[3];
-		return k;
-	}
-	for (int i = 0; i < 8; i++) {
-		k.hi = k.hi << 8 | b[i];
-		k.lo = k.lo << 8 | b[8 + i];
-	}
-	return k;
-}
-
-static int fam_of(const struct fa_addr *a)
-{
-	return a->ver == 4 ? 0 : a->ver == 6 ? 1 : -1;
-}
-
-/* The block addr/prefix as lo..hi; prefix is clamped to the family width. */
-static struct ival net_ival(const uint8_t *b, int fam, unsigned prefix)
-{
-	unsigned width = fam == 0 ? 32 : 128;
-	unsigned host = prefix >= width ? 0 : width - prefix;
-	struct fa_k128 k = k_of(b, fam), mask = {0, 0};
-	if (host >= 64) {
-		mask.lo = UINT64_MAX;
-		mask.hi = host >= 128 ? UINT64_MAX : (UINT64_C(1) << (host - 64)) - 1;
-	} else if (host > 0) {
-		mask.lo = (UINT64_C(1) << host) - 1;
-	}
-	struct ival iv;
-	iv.lo.hi = k.hi & ~mask.hi;
-	iv.lo.lo = k.lo & ~mask.lo;
-	iv.hi.hi = iv.lo.hi | mask.hi;
-	iv.hi.lo = iv.lo.lo | mask.lo;
-	if (fam == 0)
-		iv.hi.lo &= 0xffffffffu;
-	return iv;
-}
-
-static int iset_push(struct iset *s, struct fa_k128 lo, struct fa_k128 hi)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		struct ival *v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return FA_ERR_NOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n].lo = lo;
-	s->v[s->n].hi = hi;
-	s->n++;
-	return FA_OK;
-}
-
-static int iset_push_all(struct iset *s, const struct iset *from)
-{
-	for (size_t i = 0; i < from->n; i++) {
-		if (iset_push(s, from->v[i].lo, from->v[i].hi) < 0)
-			return FA_ERR_NOMEM;
-	}
-	return FA_OK;
-}
-
-static int ival_cmp(const void *a, const void *b)
-{
-	return k_cmp(((const struct ival *)a)->lo, ((const struct ival *)b)->lo);
-}
-
-/* Sorts and merges overlapping or touching intervals. */
-static void iset_norm(struct iset *s, int fam)
-{
-	if (s->n < 2)
-		return;
-	qsort(s->v, s->n, sizeof(*s->v), ival_cmp);
-	size_t w = 0;
-	for (size_t i = 1; i < s->n; i++) {
-		struct ival *last = &s->v[w];
-		bool touches = k_cmp(last->hi, fam_max[fam]) == 0 ||
-			       k_cmp(k_inc(last->hi), s->v[i].lo) >= 0;
-		if (touches) {
-			if (k_cmp(s->v[i].hi, last->hi) > 0)
-				last->hi = s->v[i].hi;
-		} else {
-			s->v[++w] = s->v[i];
-		}
-	}
-	s->n = w + 1;
-}
-
-/* a -= b, both normalised. */
-static int iset_sub(struct iset *a, const struct iset *b)
-{
-	struct iset out = {0};
-	size_t j = 0;
-	for (size_t i = 0; i < a->n; i++) {
-		struct fa_k128 lo = a->v[i].lo, hi = a->v[i].hi;
-		bool empty = false;
-		while (j < b->n && k_cmp(b->v[j].hi, lo) < 0)
-			j++;
-		for (size_t k = j; k < b->n && k_cmp(b->v[k].lo, hi) <= 0; k++) {
-			if (k_cmp(b->v[k].lo, lo) > 0 &&
-			    iset_push(&out, lo, k_dec(b->v[k].lo)) < 0)
-				goto fail;
-			if (k_cmp(b->v[k].hi, hi) >= 0) {
-				empty = true;
-				break;
-			}
-			lo = k_inc(b->v[k].hi);
-		}
-		if (!empty && iset_push(&out, lo, hi) < 0)
-			goto fail;
-	}
-	free(a->v);
-	*a = out;
-	return FA_OK;
-fail:
-	free(out.v);
-	return FA_ERR_NOMEM;
-}
-
-/* ---- built-in roles ------------------------------------------------------- */
-
-struct builtin_net {
-	uint8_t ver, prefix;
-	uint8_t b[16];
-};
-
-/* RFC 1918, loopback (RFC 1122), link-local (RFC 3927, RFC 4291), CGNAT
- * shared space (RFC 6598), unique local (RFC 4193). */
-static const struct builtin_net private_nets[] = {
-    {4, 8, {10}},         {4, 12, {172, 16}}, {4, 16, {192, 168}},
-    {4, 8, {127}},        {4, 16, {169, 254}}, {4, 10, {100, 64}},
-    {6, 7, {0xfc}},       {6, 128, {[15] = 1}}, {6, 10, {0xfe, 0x80}},
-};
-
-static const struct builtin_net multicast_nets[] = {
-    {4, 4, {224}}, {4, 32, {255, 255, 255, 255}}, {6, 8, {0xff}}};
-
-/* Not public either (RFC 6890 special-purpose blocks that are never
- * reachable). The documentation blocks (192.0.2.0/24, 198.51.100.0/24,
- * 203.0.113.0/24, 2001:db8::/32) stay public on purpose: examples and test
- * captures use them to stand for Internet hosts. */
-static const struct builtin_net reserved_nets[] = {
-    {4, 8, {0}}, {4, 4, {240}}, {4, 24, {192, 0, 0}}, {4, 15, {198, 18}}};
-
-/* IPv6 global unicast (RFC 4291 2.4). */
-static const struct builtin_net public6 = {6, 3, {0x20}};
-
-static int push_nets(struct aset *s, const struct builtin_net *t, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int fam = t[i].ver == 4 ? 0 : 1;
-		struct ival iv = net_ival(t[i].b, fam, t[i].prefix);
-		if (iset_push(&s->f[fam], iv.lo, iv.hi) < 0)
-			return FA_ERR_NOMEM;
-	}
-	return FA_OK;
-}
-
-#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-static void aset_free(struct aset *s)
-{
-	for (int f = 0; f < 2; f++) {
-		free(s->f[f].v);
-		s->f[f] = (struct iset){0};
-	}
-}
-
-static int public_set(struct aset *s)
-{
-	struct aset not = {0};
-	int rc = FA_ERR_NOMEM;
-	if (iset_push(&s->f[0], (struct fa_k128){0, 0}, fam_max[0]) < 0 ||
-	    push_nets(s, &public6, 1) < 0 || push_nets(&not, private_nets, NELEMS(private_nets)) < 0 ||
-	    push_nets(&not, multicast_nets, NELEMS(multicast_nets)) < 0 ||
-	    push_nets(&not, reserved_nets, NELEMS(reserved_nets)) < 0)
-		goto out;
-	for (int f = 0; f < 2; f++) {
-		iset_norm(&not.f[f], f);
-		if (iset_sub(&s->f[f], &not.f[f]) < 0)
-			goto out;
-	}
-	rc = FA_OK;
-out:
-	aset_free(&not);
-	return rc;
-}
-
-/* Adds an address element's intervals; false for host/ASN/country/role. */
-static int elem_intervals(const struct fa_role_elem *e, struct aset *s)
-{
-	int fam;
-	switch (e->kind) {
-	case FA_RE_NET: {
-		if ((fam = fam_of(&e->a)) < 0)
-			return FA_ERR_FORMAT;
-		struct ival iv = net_ival(e->a.b, fam, e->prefix);
-		return iset_push(&s->f[fam], iv.lo, iv.hi);
-	}
-	case FA_RE_RANGE: {
-		if ((fam = fam_of(&e->a)) < 0 || fam != fam_of(&e->b))
-			return FA_ERR_FORMAT;
-		struct fa_k128 lo = k_of(e->a.b, fam), hi = k_of(e->b.b, fam);
-		if (k_cmp(lo, hi) > 0)
-			return FA_ERR_FORMAT;
-		return iset_push(&s->f[fam], lo, hi);
-	}
-	case FA_RE_ANY:
-		for (int f = 0; f < 2; f++) {
-			if (iset_push(&s->f[f], (struct fa_k128){0, 0}, fam_max[f]) < 0)
-				return FA_ERR_NOMEM;
-		}
-		return FA_OK;
-	case FA_RE_PRIVATE:
-		return push_nets(s, private_nets, NELEMS(private_nets));
-	case FA_RE_MULTICAST:
-		return push_nets(s, multicast_nets, NELEMS(multicast_nets));
-	case FA_RE_PUBLIC: {
-		struct aset pub = {0};
-		int rc = public_set(&pub);
-		for (int f = 0; rc == FA_OK && f < 2; f++)
-			rc = iset_push_all(&s->f[f], &pub.f[f]);
-		aset_free(&pub);
-		return rc;
-	}
-	}
-	return FA_ERR_FORMAT;
-}
-
-/* ---- resolving roles into interval sets ----------------------------------- */
-
-struct role_res {
-	struct aset pos, neg; /* static: members in pos; dynamic: P and N */
-	uint8_t state;        /* 0 new, 1 in progress, 2 done */
-};
-
-static int resolve(const struct fa_policy_set *set, struct role_res *rr, uint8_t *dyn, uint32_t r,
-		   char *errbuf, size_t errlen)
-{
-	struct role_res *me = &rr[r];
-	const struct fa_role *role = &set->roles[r];
-	if (me->state == 2)
-		return FA_OK;
-	if (me->state == 1) {
-		snprintf(errbuf, errlen, "role %s includes itself", role->name);
-		return FA_ERR_FORMAT;
-	}
-	me->state = 1;
-	for (size_t i = 0; i < role->nelems; i++) {
-		const struct fa_role_elem *e = &role->elems[i];
-		struct aset *to = e->negate ? &me->neg : &me->pos;
-		int rc = FA_OK;
-		if (e->kind == FA_RE_HOST || e->kind == FA_RE_ASN || e->kind == FA_RE_COUNTRY) {
-			dyn[r] = 1;
-		} else if (e->kind == FA_RE_ROLE) {
-			if (e->role >= set->nroles) {
-				snprintf(errbuf, errlen, "role %s includes role #%u, which does not exist",
-					 role->name, (unsigned)e->role);
-				return FA_ERR_FORMAT;
-			}
-			rc = resolve(set, rr, dyn, e->role, errbuf, errlen);
-			if (rc < 0)
-				return rc;
-			if (dyn[e->role])
-				dyn[r] = 1; /* tested per flow */
-			for (int f = 0; f < 2 && !dyn[e->role] && rc == FA_OK; f++)
-				rc = iset_push_all(&to->f[f], &rr[e->role].pos.f[f]);
-		} else {
-			rc = elem_intervals(e, to);
-			if (rc == FA_ERR_FORMAT)
-				snprintf(errbuf, errlen, "role %s: element %zu is not a valid address",
-					 role->name, i + 1);
-		}
-		if (rc < 0) {
-			if (rc == FA_ERR_NOMEM)
-				snprintf(errbuf, errlen, "out of memory");
-			return rc;
-		}
-	}
-	for (int f = 0; f < 2; f++) {
-		iset_norm(&me->pos.f[f], f);
-		iset_norm(&me->neg.f[f], f);
-		if (!dyn[r]) {
-			if (iset_sub(&me->pos.f[f], &me->neg.f[f]) < 0)
-				return FA_ERR_NOMEM;
-		}
-	}
-	me->state = 2;
-	return FA_OK;
-}
-
-static int k_find(const struct fa_k128 *v, size_t n, struct fa_k128 k)
-{
-	size_t lo = 0, hi = n; /* last index with v[i] <= k; v[0] = 0 */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (k_cmp(v[mid], k) <= 0)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (int)lo;
-}
-
-static int k_cmp_qsort(const void *a, const void *b)
-{
-	return k_cmp(*(const struct fa_k128 *)a, *(const struct fa_k128 *)b);
-}
-
-/* Calls fn for every (interval, member-or-label) of family f, in label order. */
-typedef void (*label_fn)(struct fa_seg_index *ix, const struct ival *iv, uint32_t label,
-			 bool member, uint32_t *fill);
-
-static void walk_labels(struct fa_seg_index *ix, const struct role_res *rr, const uint8_t *dyn,
-			size_t nroles, int f, label_fn fn, uint32_t *fill)
-{
-	for (uint32_t r = 0; r < nroles; r++) {
-		for (size_t i = 0; i < rr[r].pos.f[f].n; i++)
-			fn(ix, &rr[r].pos.f[f].v[i], dyn[r] ? 2 * r : r, !dyn[r], fill);
-		for (size_t i = 0; dyn[r] && i < rr[r].neg.f[f].n; i++)
-			fn(ix, &rr[r].neg.f[f].v[i], 2 * r + 1, false, fill);
-	}
-}
-
-static void count_label(struct fa_seg_index *ix, const struct ival *iv, uint32_t label,
-			bool member, uint32_t *fill)
-{
-	(void)label;
-	(void)fill;
-	for (size_t s = (size_t)k_find(ix->start, ix->n, iv->lo);
-	     s < ix->n && k_cmp(ix->start[s], iv->hi) <= 0; s++)
-		(member ? ix->mem_off : ix->dyn_off)[s + 1]++;
-}
-
-/* fill: per segment, members written so far, then labels written so far. */
-static void put_label(struct fa_seg_index *ix, const struct ival *iv, uint32_t label, bool member,
-		      uint32_t *fill)
-{
-	for (size_t s = (size_t)k_find(ix->start, ix->n, iv->lo);
-	     s < ix->n && k_cmp(ix->start[s], iv->hi) <= 0; s++) {
-		if (member)
-			ix->members[ix->mem_off[s] + fill[s]++] = label;
-		else
-			ix->dyn_labels[ix->dyn_off[s] + fill[ix->n + s]++] = label;
-	}
-}
-
-static int build_family(struct fa_seg_index *ix, const struct fa_policy_set *set,
-			const struct role_res *rr, const uint8_t *dyn, int f)
-{
-	size_t nb = 1;
-	for (size_t r = 0; r < set->nroles; r++)
-		nb += 2 * (rr[r].pos.f[f].n + rr[r].neg.f[f].n);
-	struct fa_k128 *b = malloc(nb * sizeof(*b));
-	uint32_t *fill = NULL;
-	if (!b)
-		return FA_ERR_NOMEM;
-	size_t n = 0;
-	b[n++] = (struct fa_k128){0, 0};
-	for (size_t r = 0; r < set->nroles; r++) {
-		for (int which = 0; which < 2; which++) {
-			const struct iset *s = which ? &rr[r].neg.f[f] : &rr[r].pos.f[f];
-			for (size_t i = 0; i < s->n; i++) {
-				b[n++] = s->v[i].lo;
-				if (k_cmp(s->v[i].hi, fam_max[f]) != 0)
-					b[n++] = k_inc(s->v[i].hi);
-			}
-		}
-	}
-	qsort(b, n, sizeof(*b), k_cmp_qsort);
-	size_t u = 0;
-	for (size_t i = 1; i < n; i++) {
-		if (k_cmp(b[i], b[u]) != 0)
-			b[++u] = b[i];
-	}
-	ix->start = b;
-	ix->n = u + 1;
-	ix->mem_off = calloc(ix->n + 1, sizeof(uint32_t));
-	ix->dyn_off = calloc(ix->n + 1, sizeof(uint32_t));
-	ix->in_scope = calloc(ix->n, 1);
-	fill = calloc(2 * ix->n, sizeof(uint32_t));
-	if (!ix->mem_off || !ix->dyn_off || !ix->in_scope || !fill)
-		goto fail;
-	walk_labels(ix, rr, dyn, set->nroles, f, count_label, NULL);
-	for (size_t s = 0; s < ix->n; s++) {
-		ix->mem_off[s + 1] += ix->mem_off[s];
-		ix->dyn_off[s + 1] += ix->dyn_off[s];
-	}
-	ix->members = malloc((ix->mem_off[ix->n] + 1) * sizeof(uint32_t));
-	ix->dyn_labels = malloc((ix->dyn_off[ix->n] + 1) * sizeof(uint32_t));
-	if (!ix->members || !ix->dyn_labels)
-		goto fail;
-	walk_labels(ix, rr, dyn, set->nroles, f, put_label, fill);
-	for (size_t s = 0; s < ix->n; s++) {
-		for (uint32_t i = ix->mem_off[s]; i < ix->mem_off[s + 1]; i++) {
-			if (set->roles[ix->members[i]].in_scope)
-				ix->in_scope[s] = 1;
-		}
-	}
-	free(fill);
-	return FA_OK;
-fail:
-	free(fill);
-	return FA_ERR_NOMEM;
-}
-
-int fa_roles_build(struct fa_matcher *m, const struct fa_policy_set *set, char *errbuf,
-		   size_t errlen)
-{
-	size_t nr = set->nroles;
-	struct role_res *rr = calloc(nr ? nr : 1, sizeof(*rr));
-	int rc = FA_ERR_NOMEM;
-	m->role_dyn = calloc(nr ? nr : 1, 1);
-	m->dyn_roles = calloc(nr ? nr : 1, sizeof(uint32_t));
-	m->dyn_scope = calloc(nr ? nr : 1, sizeof(uint32_t));
-	if (!rr || !m->role_dyn || !m->dyn_roles || !m->dyn_scope) {
-		snprintf(errbuf, errlen, "out of memory");
-		goto out;
-	}
-	for (uint32_t r = 0; r < nr; r++) {
-		if ((rc = resolve(set, rr, m->role_dyn, r, errbuf, errlen)) < 0)
-			goto out;
-	}
-	for (uint32_t r = 0; r < nr; r++) {
-		if (!m->role_dyn[r])
-			continue;
-		m->dyn_roles[m->ndyn++] = r;
-		if (set->roles[r].in_scope)
-			m->dyn_scope[m->ndyn_scope++] = r;
-	}
-	for (int f = 0; f < 2; f++) {
-		if ((rc = build_family(&m->fam[f], set, rr, m->role_dyn, f)) < 0) {
-			snprintf(errbuf, errlen, "out of memory");
-			goto out;
-		}
-	}
-	rc = FA_OK;
-out:
-	for (size_t r = 0; rr && r < nr; r++) {
-		aset_free(&rr[r].pos);
-		aset_free(&rr[r].neg);
-	}
-	free(rr);
-	return rc;
-}
-
-void fa_roles_free(struct fa_matcher *m)
-{
-	for (int f = 0; f < 2; f++) {
-		struct fa_seg_index *ix = &m->fam[f];
-		free(ix->start);
-		free(ix->mem_off);
-		free(ix->dyn_off);
-		free(ix->members);
-		free(ix->dyn_labels);
-		free(ix->in_scope);
-		*ix = (struct fa_seg_index){0};
-	}
-	free(m->role_dyn);
-	free(m->dyn_roles);
-	free(m->dyn_scope);
-	m->role_dyn = NULL;
-	m->dyn_roles = m->dyn_scope = NULL;
-}
 
 /* ---- membership ----------------------------------------------------------- */
 
@@ -569,22 +51,6 @@ static bool u32_has(const uint32_t *v, uint32_t n, uint32_t x)
 	return lo < n && v[lo] == x;
 }
 
-static bool prefix_has(const struct fa_addr *a, const struct builtin_net *t, size_t n)
-{
-	int fam = fam_of(a);
-	for (size_t i = 0; i < n; i++) {
-		if ((t[i].ver == 4) != (fam == 0))
-			continue;
-		struct ival iv = net_ival(t[i].b, fam, t[i].prefix);
-		struct fa_k128 k = k_of(a->b, fam);
-		if (k_cmp(k, iv.lo) >= 0 && k_cmp(k, iv.hi) <= 0)
-			return true;
-	}
-	return false;
-}
-
-/* An element against the endpoint, without the index; role references
- * recurse through fa_ep_has. */
 /* Deeper role nesting than this is a cycle (only possible without an index,
  * whose build rejects cycles). */
 #define ROLE_DEPTH_MAX 64
@@ -593,8 +59,6 @@ static bool has_depth(const struct fa_ep *ep, uint32_t r, unsigned depth);
 
 static bool elem_has(const struct fa_ep *ep, const struct fa_role_elem *e, unsigned depth)
 {
-	const struct fa_addr *a = ep->addr;
-	int fam = fam_of(a);
 	switch (e->kind) {
 	case FA_RE_HOST:
 		for (size_t i = 0; e->host && i < ep->nnames; i++) {
@@ -608,32 +72,8 @@ static bool elem_has(const struct fa_ep *ep, const struct fa_role_elem *e, unsig
 		return e->country[0] && ep->country && strcasecmp(ep->country, e->country) == 0;
 	case FA_RE_ROLE:
 		return depth < ROLE_DEPTH_MAX && has_depth(ep, e->role, depth + 1);
-	case FA_RE_ANY:
-		return fam >= 0;
-	case FA_RE_PRIVATE:
-		return prefix_has(a, private_nets, NELEMS(private_nets));
-	case FA_RE_MULTICAST:
-		return prefix_has(a, multicast_nets, NELEMS(multicast_nets));
-	case FA_RE_PUBLIC:
-		return fam >= 0 && !prefix_has(a, private_nets, NELEMS(private_nets)) &&
-		       !prefix_has(a, multicast_nets, NELEMS(multicast_nets)) &&
-		       !prefix_has(a, reserved_nets, NELEMS(reserved_nets)) &&
-		       (fam == 0 || prefix_has(a, &public6, 1));
-	case FA_RE_NET: {
-		if (fam < 0 || fam != fam_of(&e->a))
-			return false;
-		struct ival iv = net_ival(e->a.b, fam, e->prefix);
-		struct fa_k128 k = k_of(a->b, fam);
-		return k_cmp(k, iv.lo) >= 0 && k_cmp(k, iv.hi) <= 0;
 	}
-	case FA_RE_RANGE: {
-		if (fam < 0 || fam != fam_of(&e->a) || fam != fam_of(&e->b))
-			return false;
-		struct fa_k128 x = k_of(a->b, fam);
-		return k_cmp(x, k_of(e->a.b, fam)) >= 0 && k_cmp(x, k_of(e->b.b, fam)) <= 0;
-	}
-	}
-	return false;
+	return fa_addr_elem_has(e, ep->addr);
 }
 
 /* Dynamic roles (and every role when no index was built): excluded
@@ -668,14 +108,14 @@ static bool role_eval(const struct fa_ep *ep, uint32_t r, bool in_p, bool in_n, 
 static bool has_depth(const struct fa_ep *ep, uint32_t r, unsigned depth)
 {
 	const struct fa_matcher *m = ep->set->matcher;
-	if (r >= ep->set->nroles || fam_of(ep->addr) < 0)
+	if (r >= ep->set->nroles || (ep->addr->ver != 4 && ep->addr->ver != 6))
 		return false;
 	if (!m)
 		return role_eval(ep, r, false, false, false, depth);
 	if (!m->role_dyn[r])
 		return u32_has(ep->members, ep->nmembers, r);
-	return role_eval(ep, r, u32_has(ep->dyn_labels, ep->ndyn_labels, 2 * r),
-			 u32_has(ep->dyn_labels, ep->ndyn_labels, 2 * r + 1), true, depth);
+	return role_eval(ep, r, u32_has(ep->dyn_labels, ep->ndyn_labels, FA_LABEL_P(r)),
+			 u32_has(ep->dyn_labels, ep->ndyn_labels, FA_LABEL_N(r)), true, depth);
 }
 
 bool fa_ep_has(const struct fa_ep *ep, uint32_t r)
@@ -683,22 +123,165 @@ bool fa_ep_has(const struct fa_ep *ep, uint32_t r)
 	return has_depth(ep, r, 0);
 }
 
+/* ---- what may put an endpoint in a dynamic role ---------------------------- */
+
+/* The part of a host pattern every matching name ends with: from the first
+ * '.' of what follows its last '*'; NULL when that part has no '.'. */
+static const char *host_suffix(const char *glob)
+{
+	const char *star = strrchr(glob, '*');
+	return strchr(star ? star + 1 : glob, '.');
+}
+
+static int dkey_cmp(const void *a, const void *b)
+{
+	const struct fa_dyn_key *x = a, *y = b;
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->role < y->role ? -1 : x->role > y->role;
+}
+
+int fa_dyn_index_build(struct fa_matcher *m, const struct fa_policy_set *set)
+{
+	size_t nr = set->nroles, nkeys = 0, nrefs = 0;
+	for (size_t r = 0; r < nr; r++) {
+		for (size_t i = 0; i < set->roles[r].nelems; i++) {
+			const struct fa_role_elem *e = &set->roles[r].elems[i];
+			nkeys += !e->negate;
+			nrefs += e->kind == FA_RE_ROLE && !e->negate;
+		}
+	}
+	m->dkeys = malloc((nkeys + 1) * sizeof(*m->dkeys));
+	m->host_any = malloc((nkeys + 1) * sizeof(uint32_t));
+	m->parent_off = calloc(nr + 2, sizeof(uint32_t));
+	m->parents = malloc((nrefs + 1) * sizeof(uint32_t));
+	if (!m->dkeys || !m->host_any || !m->parent_off || !m->parents)
+		return FA_ERR_NOMEM;
+	for (uint32_t r = 0; r < nr; r++) {
+		for (size_t i = 0; m->role_dyn[r] && i < set->roles[r].nelems; i++) {
+			const struct fa_role_elem *e = &set->roles[r].elems[i];
+			if (e->negate)
+				continue;
+			if (e->kind == FA_RE_ROLE && e->role < nr && m->role_dyn[e->role])
+				m->parent_off[e->role + 2]++;
+			if (e->kind == FA_RE_ASN)
+				m->dkeys[m->ndkeys++] = (struct fa_dyn_key){FA_DKEY_ASN(e->asn), r};
+			if (e->kind == FA_RE_COUNTRY && e->country[0] && e->country[1]) {
+				unsigned cc = (unsigned)(e->country[0] | 0x20) << 8 | (e->country[1] | 0x20);
+				m->dkeys[m->ndkeys++] = (struct fa_dyn_key){FA_DKEY_CC(cc), r};
+			}
+			if (e->kind == FA_RE_HOST && e->host) {
+				const char *suffix = host_suffix(e->host);
+				if (suffix)
+					m->dkeys[m->ndkeys++] =
+					    (struct fa_dyn_key){fa_host_hash(suffix), r};
+				else
+					m->host_any[m->nhost_any++] = r;
+			}
+		}
+	}
+	qsort(m->dkeys, m->ndkeys, sizeof(*m->dkeys), dkey_cmp);
+	/* parents as CSR: offsets shifted by one while filling */
+	for (size_t r = 0; r < nr; r++)
+		m->parent_off[r + 2] += m->parent_off[r + 1];
+	for (uint32_t r = 0; r < nr; r++) {
+		for (size_t i = 0; m->role_dyn[r] && i < set->roles[r].nelems; i++) {
+			const struct fa_role_elem *e = &set->roles[r].elems[i];
+			if (!e->negate && e->kind == FA_RE_ROLE && e->role < nr && m->role_dyn[e->role])
+				m->parents[m->parent_off[e->role + 1]++] = r;
+		}
+	}
+	return FA_OK;
+}
+
+/* ---- the dynamic roles that may hold an endpoint --------------------------- */
+
+static void cand_push(struct fa_ep *ep, uint32_t r)
+{
+	for (uint32_t i = 0; i < ep->ncand; i++) {
+		if (ep->cand[i] == r)
+			return;
+	}
+	if (ep->ncand == FA_EP_CAND_MAX)
+		ep->cand_all = true;
+	else
+		ep->cand[ep->ncand++] = r;
+}
+
+static void cand_key(struct fa_ep *ep, const struct fa_matcher *m, uint64_t k)
+{
+	size_t lo = 0, hi = m->ndkeys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->dkeys[mid].k < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->ndkeys && m->dkeys[lo].k == k; lo++)
+		cand_push(ep, m->dkeys[lo].role);
+}
+
+/* Seeds from the address labels, the names' suffixes, the ASN and the
+ * country, then every dynamic role including a seed. */
+static void cand_gather(struct fa_ep *ep, const struct fa_matcher *m)
+{
+	bool named = false;
+	for (uint32_t i = 0; i < ep->ndyn_labels; i++) {
+		if (ep->dyn_labels[i] % 3 == 2)
+			cand_push(ep, ep->dyn_labels[i] / 3);
+	}
+	for (size_t i = 0; i < ep->nnames; i++) {
+		for (const char *p = ep->names[i]; p && (p = strchr(p, '.')); p++)
+			cand_key(ep, m, fa_host_hash(p));
+		named |= ep->names[i] && ep->names[i][0];
+	}
+	for (size_t i = 0; named && i < m->nhost_any; i++)
+		cand_push(ep, m->host_any[i]);
+	if (ep->asn)
+		cand_key(ep, m, FA_DKEY_ASN(ep->asn));
+	if (ep->country && ep->country[0] && ep->country[1])
+		cand_key(ep, m,
+			 FA_DKEY_CC((unsigned)(ep->country[0] | 0x20) << 8 | (ep->country[1] | 0x20)));
+	for (uint32_t i = 0; i < ep->ncand && !ep->cand_all; i++) {
+		uint32_t r = ep->cand[i];
+		for (uint32_t k = m->parent_off[r]; k < m->parent_off[r + 1]; k++)
+			cand_push(ep, m->parents[k]);
+	}
+	for (uint32_t i = 1; i < ep->ncand; i++) { /* few: insertion sort */
+		uint32_t x = ep->cand[i], j = i;
+		for (; j > 0 && ep->cand[j - 1] > x; j--)
+			ep->cand[j] = ep->cand[j - 1];
+		ep->cand[j] = x;
+	}
+}
+
 void fa_ep_init(struct fa_ep *ep, const struct fa_policy_set *set, const struct fa_addr *addr,
 		const char *const *names, size_t nnames, uint32_t asn, const char *country)
 {
 	const struct fa_matcher *m = set->matcher;
-	int fam = fam_of(addr);
-	*ep = (struct fa_ep){.set = set, .addr = addr, .names = names, .nnames = nnames,
-			     .asn = asn, .country = country};
-	if (!m || fam < 0 || !m->fam[fam].n)
+	ep->set = set;
+	ep->addr = addr;
+	ep->names = names;
+	ep->nnames = nnames;
+	ep->asn = asn;
+	ep->country = country;
+	ep->members = ep->dyn_labels = NULL;
+	ep->nmembers = ep->ndyn_labels = ep->ncand = 0;
+	ep->seg_scope = ep->cand_all = false;
+	if (!m)
 		return;
-	const struct fa_seg_index *ix = &m->fam[fam];
-	size_t s = (size_t)k_find(ix->start, ix->n, k_of(addr->b, fam));
-	ep->members = ix->members + ix->mem_off[s];
-	ep->nmembers = ix->mem_off[s + 1] - ix->mem_off[s];
-	ep->dyn_labels = ix->dyn_labels + ix->dyn_off[s];
-	ep->ndyn_labels = ix->dyn_off[s + 1] - ix->dyn_off[s];
-	ep->seg_scope = ix->in_scope[s];
+	const struct fa_seg_index *ix = &m->fam[addr->ver == 6];
+	long s = fa_seg_lookup(ix, addr);
+	if (s >= 0) {
+		ep->members = ix->members + ix->mem_off[s];
+		ep->nmembers = ix->mem_off[s + 1] - ix->mem_off[s];
+		ep->dyn_labels = ix->dyn_labels + ix->dyn_off[s];
+		ep->ndyn_labels = ix->dyn_off[s + 1] - ix->dyn_off[s];
+		ep->seg_scope = ix->in_scope[s];
+	}
+	if (m->ndyn)
+		cand_gather(ep, m);
 }
 
 int32_t fa_ep_first_role(const struct fa_ep *ep)
@@ -712,9 +295,11 @@ int32_t fa_ep_first_role(const struct fa_ep *ep)
 		return -1;
 	}
 	uint32_t first = ep->nmembers ? ep->members[0] : UINT32_MAX;
-	for (size_t i = 0; i < m->ndyn && m->dyn_roles[i] < first; i++) {
-		if (fa_ep_has(ep, m->dyn_roles[i]))
-			return (int32_t)m->dyn_roles[i];
+	const uint32_t *c = ep->cand_all ? m->dyn_roles : ep->cand;
+	size_t n = ep->cand_all ? m->ndyn : ep->ncand;
+	for (size_t i = 0; i < n && c[i] < first; i++) {
+		if (fa_ep_has(ep, c[i]))
+			return (int32_t)c[i];
 	}
 	return first == UINT32_MAX ? -1 : (int32_t)first;
 }
@@ -731,8 +316,10 @@ bool fa_ep_in_scope(const struct fa_ep *ep)
 	}
 	if (ep->seg_scope)
 		return true;
-	for (size_t i = 0; i < m->ndyn_scope; i++) {
-		if (fa_ep_has(ep, m->dyn_scope[i]))
+	const uint32_t *c = ep->cand_all ? m->dyn_scope : ep->cand;
+	size_t n = ep->cand_all ? m->ndyn_scope : ep->ncand;
+	for (size_t i = 0; i < n; i++) {
+		if (ep->set->roles[c[i]].in_scope && fa_ep_has(ep, c[i]))
 			return true;
 	}
 	return false;
