@@ -6,7 +6,7 @@
 # Usage (as root, from anywhere):  pcaps/lab/deploy-dm.sh
 #
 # Needs (Debian 12 packages): iproute2 tcpdump nginx-light curl openssl openssh-server
-#   openssh-client iputils-ping ethtool
+#   openssh-client iputils-ping ethtool ncat
 # Nothing is fetched from the network; every daemon runs with a config written to a
 # temporary directory, inside namespaces named dm<pid>-*, all removed on exit.
 # Addresses are those of policies/audiocodes/device-manager.site; see deploy-dm.md.
@@ -22,7 +22,7 @@ OUT_DIR="$(cd "$LAB_DIR/.." && pwd)"
 LAB_TAG="dm$$"
 
 [ "$(id -u)" = 0 ] || lab_die "must run as root (network namespaces, tcpdump)"
-for tool in ip tcpdump nginx curl openssl ssh ssh-keygen sshd ping ethtool unshare ss; do
+for tool in ip tcpdump nginx ncat curl openssl ssh ssh-keygen sshd ping ethtool unshare ss; do
 	command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] ||
 		lab_die "missing tool '$tool' (see the package list at the top of this script)"
 done
@@ -214,6 +214,8 @@ traffic() {
 	q lab_in ep curl -sS --max-time 5 -o /dev/null "http://$(ip4 dm):443/"
 	# app-mismatch: SSH on the aggregator's 443.
 	ssh_to dm agg 443
+	# app-unknown: bytes that are no known protocol sent to the WAF's 443 (nginx drops them).
+	printf 'KEEPALIVE 00:90:8f:00:00:01\r\n' | q lab_in ep ncat --send-only "$(ip4 waf)" 443
 	# denied: the Device Manager manages the phone over plain HTTP.
 	q lab_in dm curl -sS --max-time 5 -o /dev/null "http://$(ip4 ep)/index.html"
 	# undocumented: SSH from the enterprise to the Device Manager.
