@@ -5,7 +5,7 @@
 #
 # Usage (as root):  pcaps/lab/deploy-ovoc.sh [OUTPUT.pcap]   (default: pcaps/deploy-ovoc.pcap)
 #
-# Needs (Debian 12 packages): iproute2 tcpdump ethtool nginx-light openssl curl ncat
+# Needs (Debian 12 packages): iproute2 tcpdump ethtool nginx-light openssl curl ncat socat
 #   snmp snmpd snmptrapd chrony slapd ldap-utils rsyslog bsdutils (logger) swaks
 #   python3-aiosmtpd python3-websockets sip-tester openssh-server openssh-client iputils-ping
 # Every daemon gets a config written to a temporary directory and runs in the foreground
