@@ -43,10 +43,11 @@ static bool app_is(const char *want, const char *seen)
 	       strcasecmp(want, dot + 1) == 0;
 }
 
-static bool rule_app_ok(const struct fa_rule *r, const char *seen)
+static bool rule_app_ok(const struct fa_matcher *m, const struct fa_mrule *mr, const char *seen)
 {
-	for (size_t i = 0; i < r->svc.napps; i++) {
-		if (r->svc.apps[i] && app_is(r->svc.apps[i], seen))
+	const char *app = m->app_pool + mr->apps_off;
+	for (size_t i = 0; i < mr->napps; i++, app += strlen(app) + 1) {
+		if (app_is(app, seen))
 			return true;
 	}
 	return false;
@@ -66,7 +67,10 @@ struct walk {
 	int32_t near;
 	int near_score;
 	bool near_rev;
-	bool stop; /* the nearest rule is found: walk no further */
+	bool stop;	  /* the nearest rule is found: walk no further */
+	int near_budget; /* runs the nearest-rule search may still look at */
+	bool by_ini;		     /* walking the index keyed by the initiator */
+	uint32_t outer_key, inner_key; /* the keys of the run being visited */
 };
 
 static void min_rule(int32_t *slot, uint32_t r)
@@ -79,17 +83,21 @@ static void visit(struct walk *w, struct fa_cand c)
 {
 	uint32_t r = c.rule_rev >> 1;
 	bool rev = c.rule_rev & 1;
-	const struct fa_rule *rule = &w->set->rules[r];
-	uint32_t ini_role = rev ? rule->dst_role : rule->src_role;
-	uint32_t resp_role = rev ? rule->src_role : rule->dst_role;
-	bool deny = rule->flags & FA_RULE_DENY;
+	const struct fa_matcher *m = w->set->matcher;
+	const struct fa_mrule *mr = &m->mrules[r];
+	uint32_t ini_role = rev ? mr->dst_role : mr->src_role;
+	uint32_t resp_role = rev ? mr->src_role : mr->dst_role;
+	bool deny = mr->flags & FA_RULE_DENY;
 	if (w->reverse_pass && deny)
 		return;
 	/* static keys were matched already; this settles dynamic roles */
-	if ((resp_role != FA_RULE_ROLE_ANY && !fa_ep_has(w->resp, resp_role)) ||
-	    (ini_role != FA_RULE_ROLE_ANY && !fa_ep_has(w->ini, ini_role)))
+	uint32_t resp_key = w->by_ini ? w->inner_key : w->outer_key;
+	uint32_t ini_key = w->by_ini ? w->outer_key : w->inner_key;
+	if ((resp_key == FA_KEY_DYN && !fa_ep_has(w->resp, resp_role)) ||
+	    (ini_key == FA_KEY_DYN && !fa_ep_has(w->ini, ini_role)))
 		return;
-	if (!ports_have(rule->src_ports, rule->nsrc_ports, rev ? w->resp_port : w->ini_port)) {
+	if (mr->has_sports && !ports_have(w->set->rules[r].src_ports, w->set->rules[r].nsrc_ports,
+					  rev ? w->resp_port : w->ini_port)) {
 		if (!w->reverse_pass && !deny && (w->near_score < 3 || (int32_t)r < w->near)) {
 			w->near = (int32_t)r;
 			w->near_score = 3;
@@ -102,16 +110,16 @@ static void visit(struct walk *w, struct fa_cand c)
 		return;
 	}
 	if (deny) {
-		if (!rule->svc.napps || (!w->undetected && rule_app_ok(rule, w->flow->app)))
+		if (!mr->napps || (!w->undetected && rule_app_ok(m, mr, w->flow->app)))
 			min_rule(&w->deny, r);
 		return;
 	}
 	int32_t *slot = &w->allow;
-	if (rule->svc.napps && w->undetected)
+	if (mr->napps && w->undetected)
 		slot = w->mode == FA_UNKNOWN_APP_ALLOW	  ? &w->allow
 		       : w->mode == FA_UNKNOWN_APP_FLAG ? &w->unknown
 							: &w->mismatch;
-	else if (rule->svc.napps && !rule_app_ok(rule, w->flow->app))
+	else if (mr->napps && !rule_app_ok(m, mr, w->flow->app))
 		slot = &w->mismatch;
 	/* a "<->" rule matching both ways reports its written direction */
 	if (slot == &w->allow &&
@@ -157,30 +165,34 @@ typedef void (*run_fn)(struct walk *w, const struct fa_cand *v, uint32_t a, uint
 /* Calls fn for every run of v[a, b) whose key (inner: ikey) is one of the
  * endpoint's static roles, then for the "dynamic" and "any" runs. Sorted
  * lists leapfrog each other, so the cost follows the shorter side. */
-static void runs_for(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b, bool inner,
-		     const struct fa_ep *ep, const struct fa_ep *inner_ep, run_fn fn)
+static void runs_for(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t open,
+		     uint32_t b, bool inner, const struct fa_ep *ep, const struct fa_ep *inner_ep,
+		     run_fn fn)
 {
 	uint32_t i = a, j = 0, nm = ep->nmembers;
-	while (i < b && j < nm && !w->stop) {
+	while (i < open && j < nm && !w->stop) {
 		uint32_t k = fkey(&v[i], inner), m = ep->members[j];
 		if (k == m) {
-			uint32_t e = cand_lower(v, i, b, inner, k + 1);
+			uint32_t e = cand_lower(v, i, open, inner, k + 1);
+			*(inner ? &w->inner_key : &w->outer_key) = k;
 			fn(w, v, i, e, inner_ep);
 			i = e;
 			j++;
 		} else if (k < m) {
-			i = cand_lower(v, i, b, inner, m);
+			i = cand_lower(v, i, open, inner, m);
 		} else {
 			j = u32_lower(ep->members, j, nm, k);
 		}
 	}
 	static const uint32_t open_keys[2] = {FA_KEY_DYN, FA_KEY_ANY};
+	i = open;
 	for (int o = 0; o < 2 && !w->stop; o++) {
 		uint32_t key = open_keys[o];
 		i = cand_lower(v, i, b, inner, key);
 		if (i == b || fkey(&v[i], inner) != key)
 			continue;
 		uint32_t e = key == FA_KEY_ANY ? b : cand_lower(v, i, b, inner, key + 1);
+		*(inner ? &w->inner_key : &w->outer_key) = key;
 		fn(w, v, i, e, inner_ep);
 		i = e;
 	}
@@ -198,7 +210,8 @@ static void visit_run(struct walk *w, const struct fa_cand *v, uint32_t a, uint3
 static void inner_runs(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b,
 		       const struct fa_ep *inner_ep)
 {
-	runs_for(w, v, a, b, true, inner_ep, NULL, visit_run);
+	runs_for(w, v, a, cand_lower(v, a, b, true, FA_KEY_DYN), b, true, inner_ep, NULL,
+		 visit_run);
 }
 
 /* Every candidate whose two role keys each hold their endpoint (or are
@@ -206,9 +219,11 @@ static void inner_runs(struct walk *w, const struct fa_cand *v, uint32_t a, uint
 static void walk_spans(struct walk *w, const struct fa_cand_list *spans, size_t nspans)
 {
 	int side = w->resp->nmembers <= w->ini->nmembers ? 0 : 1;
+	w->by_ini = side == 1;
 	const struct fa_ep *outer = side ? w->ini : w->resp, *inner = side ? w->resp : w->ini;
 	for (size_t i = 0; i < nspans; i++)
-		runs_for(w, spans[i].v[side], 0, spans[i].n, false, outer, inner, inner_runs);
+		runs_for(w, spans[i].v[side], 0, spans[i].open[side], spans[i].n, false, outer,
+			 inner, inner_runs);
 }
 
 /* The nearest rule on the flow's port when no candidate fit its roles: one
@@ -220,9 +235,11 @@ static void near_first(struct walk *w, const struct fa_cand *v, uint32_t a, uint
 		       const struct fa_ep *unused)
 {
 	(void)unused;
+	if (--w->near_budget <= 0)
+		w->stop = true; /* e.g. one deny rule per role of a public address */
 	for (uint32_t i = a; i < b && i < a + NEAR_RUN_MAX && w->near < 0; i++) {
 		uint32_t r = v[i].rule_rev >> 1;
-		const struct fa_rule *rule = &w->set->rules[r];
+		const struct fa_mrule *rule = &w->set->matcher->mrules[r];
 		bool rev = v[i].rule_rev & 1;
 		uint32_t want = w->near_score == 2 ? (rev ? rule->src_role : rule->dst_role)
 						   : (rev ? rule->dst_role : rule->src_role);
@@ -240,11 +257,14 @@ static void near_scan(struct walk *w, const struct fa_cand_list *spans, size_t n
 {
 	for (int score = 2; score >= 0 && w->near < 0; score--) {
 		w->near_score = score; /* what near_first looks for */
+		w->near_budget = NEAR_RUN_MAX;
+		w->stop = false;
 		for (size_t i = 0; i < nspans && w->near < 0; i++) {
 			if (score == 0)
 				near_first(w, spans[i].v[0], 0, spans[i].n, NULL);
 			else
-				runs_for(w, spans[i].v[score == 2 ? 0 : 1], 0, spans[i].n, false,
+				runs_for(w, spans[i].v[score == 2 ? 0 : 1], 0,
+					 spans[i].open[score == 2 ? 0 : 1], spans[i].n, false,
 					 score == 2 ? w->resp : w->ini, NULL, near_first);
 		}
 	}
@@ -294,10 +314,11 @@ static void settle(struct fa_policy_verdict *out, const struct fa_policy_set *se
 {
 	out->verdict = (uint8_t)v;
 	out->rule = rule;
-	out->policy = rule >= 0 ? (int32_t)set->rules[rule].policy : -1;
+	const struct fa_mrule *mr = rule >= 0 ? &set->matcher->mrules[rule] : NULL;
+	out->policy = mr ? (int32_t)mr->policy : -1;
 	out->severity = default_sev[v];
-	if (rule_sev && rule >= 0 && set->rules[rule].severity != FA_SEV_NONE)
-		out->severity = set->rules[rule].severity;
+	if (rule_sev && mr && mr->severity != FA_SEV_NONE)
+		out->severity = mr->severity;
 }
 
 void fa_policy_match(const struct fa_policy_set *set, const struct fa_match_opts *opts,
@@ -332,7 +353,7 @@ void fa_policy_match(const struct fa_policy_set *set, const struct fa_match_opts
 	if (w.deny >= 0) {
 		settle(out, set, FA_V_DENIED, w.deny, true);
 	} else if (w.allow >= 0) {
-		const struct fa_rule *r = &set->rules[w.allow];
+		const struct fa_mrule *r = &set->matcher->mrules[w.allow];
 		uint32_t sr = w.allow_rev ? r->dst_role : r->src_role;
 		uint32_t dr = w.allow_rev ? r->src_role : r->dst_role;
 		settle(out, set, FA_V_ALLOWED, w.allow, false);

@@ -108,6 +108,8 @@ static void bucket_free(struct fa_port_bucket **pb)
 	free(b->roff);
 	free(b->cands);
 	free(b->cands_ini);
+	free(b->open);
+	free(b->xslot);
 	free(b->near);
 	free(b->near_maxhi);
 	free(b);
@@ -216,6 +218,28 @@ static int bucket_build(struct fa_port_bucket *b, struct pvec *p, const struct f
 	squeeze(b->cands_ini, off + b->nx + 1, b->nr, w);
 	free(off);
 
+	b->open = malloc((2 * (b->nx + b->nr) + 1) * sizeof(uint32_t));
+	if (!b->open)
+		return FA_ERR_NOMEM;
+	for (size_t sl = 0; sl < b->nx + b->nr; sl++) {
+		uint32_t from = sl < b->nx ? b->xoff[sl] : b->roff[sl - b->nx];
+		uint32_t to = sl < b->nx ? b->xoff[sl + 1] : b->roff[sl - b->nx + 1];
+		for (int side = 0; side < 2; side++) {
+			const struct fa_cand *c = side ? b->cands_ini : b->cands;
+			uint32_t k = from;
+			while (k < to && c[k].key < FA_KEY_DYN)
+				k++;
+			b->open[2 * sl + side] = k - from;
+		}
+	}
+	/* a direct table once binary searches over ports get long */
+	if (b->nx > 64) {
+		if (!(b->xslot = calloc(UINT16_MAX + 1, sizeof(uint32_t))))
+			return FA_ERR_NOMEM;
+		for (size_t x = 0; x < b->nx; x++)
+			b->xslot[b->xport[x]] = (uint32_t)x + 1;
+	}
+
 	qsort(b->near, b->nnear, sizeof(*b->near), near_cmp);
 	for (size_t i = 0; i < b->nnear; i++) {
 		uint32_t best = i ? b->near_maxhi[i - 1] : 0;
@@ -256,11 +280,44 @@ static int file_rule(struct fa_matcher *m, struct pvec *pv, const struct fa_poli
 	return FA_OK;
 }
 
+/* The packed copy of each rule's roles, flags and application names. */
+static int mrules_build(struct fa_matcher *m, const struct fa_policy_set *set)
+{
+	size_t pool = 1, at = 0;
+	for (size_t r = 0; r < set->nrules; r++) {
+		for (size_t i = 0; i < set->rules[r].svc.napps; i++)
+			pool += set->rules[r].svc.apps[i] ? strlen(set->rules[r].svc.apps[i]) + 1 : 0;
+	}
+	m->mrules = calloc(set->nrules + 1, sizeof(*m->mrules));
+	m->app_pool = malloc(pool);
+	if (!m->mrules || !m->app_pool || pool > UINT32_MAX)
+		return FA_ERR_NOMEM;
+	for (size_t r = 0; r < set->nrules; r++) {
+		const struct fa_rule *rule = &set->rules[r];
+		struct fa_mrule *mr = &m->mrules[r];
+		*mr = (struct fa_mrule){.src_role = rule->src_role, .dst_role = rule->dst_role,
+					.policy = rule->policy, .apps_off = (uint32_t)at,
+					.flags = (uint8_t)rule->flags, .severity = rule->severity,
+					.has_sports = rule->nsrc_ports > 0};
+		for (size_t i = 0; i < rule->svc.napps && mr->napps < UINT16_MAX; i++) {
+			if (!rule->svc.apps[i])
+				continue;
+			size_t len = strlen(rule->svc.apps[i]) + 1;
+			memcpy(m->app_pool + at, rule->svc.apps[i], len);
+			at += len;
+			mr->napps++;
+		}
+	}
+	return FA_OK;
+}
+
 void fa_matcher_free(struct fa_matcher **pm)
 {
 	struct fa_matcher *m = pm ? *pm : NULL;
 	if (!m)
 		return;
+	free(m->mrules);
+	free(m->app_pool);
 	fa_roles_free(m);
 	for (int p = 0; p < 256; p++)
 		bucket_free(&m->proto[p]);
@@ -291,6 +348,9 @@ int fa_matcher_build(struct fa_policy_set *set, char *errbuf, size_t errlen)
 		if ((rc = file_rule(m, pv, set, r)) < 0)
 			goto fail;
 	}
+	rc = FA_ERR_NOMEM;
+	if (mrules_build(m, set) < 0)
+		goto fail;
 	for (int p = 0; p < 256; p++) {
 		if (!pv[p].n)
 			continue;
@@ -325,23 +385,29 @@ size_t fa_spans_for(const struct fa_matcher *m, uint8_t proto, uint16_t port,
 		if (!b || (pass && proto == FA_PROTO_ANY))
 			continue;
 		size_t lo = 0, hi = b->nx;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (b->xport[mid] < port)
-				lo = mid + 1;
-			else
-				hi = mid;
+		if (b->xslot) {
+			lo = b->xslot[port] ? b->xslot[port] - 1 : b->nx;
+		} else {
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (b->xport[mid] < port)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
 		}
 		if (lo < b->nx && b->xport[lo] == port)
 			out[n++] = (struct fa_cand_list){
 			    {b->cands + b->xoff[lo], b->cands_ini + b->xoff[lo]},
-			    b->xoff[lo + 1] - b->xoff[lo]};
+			    b->xoff[lo + 1] - b->xoff[lo],
+			    {b->open[2 * lo], b->open[2 * lo + 1]}};
 		if (b->nr) {
-			size_t s = seg_of(b->rstart, b->nr, port);
+			size_t s = seg_of(b->rstart, b->nr, port), sl = b->nx + s;
 			if (b->roff[s + 1] > b->roff[s])
 				out[n++] = (struct fa_cand_list){
 				    {b->cands + b->roff[s], b->cands_ini + b->roff[s]},
-				    b->roff[s + 1] - b->roff[s]};
+				    b->roff[s + 1] - b->roff[s],
+				    {b->open[2 * sl], b->open[2 * sl + 1]}};
 		}
 	}
 	return n;

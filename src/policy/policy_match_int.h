@@ -25,6 +25,10 @@ struct fa_k128 {
  * addresses, 2r+1 = its excluded addresses, and are finished per flow. */
 struct fa_seg_index {
 	struct fa_k128 *start; /* ascending, start[0] = 0 */
+	uint32_t *start4;      /* IPv4: the same as 32-bit numbers, for a faster search */
+	uint32_t *top;		       /* IPv4, many segments: first segment at or past each /16 */
+	uint32_t *sub_of;      /* per /16: its row in sub, or UINT32_MAX */
+	uint32_t *sub;		       /* rows of 257: first segment at or past each /24 */
 	uint32_t *mem_off;     /* n + 1 offsets into members */
 	uint32_t *dyn_off;     /* n + 1 offsets into dyn_labels */
 	uint32_t *members;     /* static role ids, ascending per segment */
@@ -77,6 +81,7 @@ struct fa_cand {
 struct fa_cand_list {
 	const struct fa_cand *v[2];
 	uint32_t n;
+	uint32_t open[2]; /* where the "dynamic" and "any" keys start in each */
 };
 
 /* An allow rule's port range, for the nearest rule when nothing matches. */
@@ -95,9 +100,23 @@ struct fa_port_bucket {
 	size_t nr;
 	struct fa_cand *cands;	   /* by responder: key = its role, ikey = initiator's */
 	struct fa_cand *cands_ini; /* the same by initiator: key and ikey swapped */
+	uint32_t *open;		   /* per slice (exact, then range) and side: the
+				    * offset of its first "dynamic" or "any" key */
+	uint32_t *xslot;	   /* port -> exact slot + 1, for many ports */
 	struct fa_near_item *near; /* allow rules by lo */
 	uint32_t *near_maxhi;      /* index of the largest hi in near[0..i] */
 	size_t nnear;
+};
+
+/* What matching reads of a rule, packed apart from struct fa_rule so that
+ * the part a large policy touches per flow stays in cache. */
+struct fa_mrule {
+	uint32_t src_role, dst_role, policy;
+	uint32_t apps_off; /* napps NUL-terminated names in app_pool */
+	uint16_t napps;
+	uint8_t flags; /* enum fa_rule_flags */
+	uint8_t severity;
+	bool has_sports;
 };
 
 struct fa_matcher {
@@ -114,6 +133,8 @@ struct fa_matcher {
 	uint32_t *parent_off; /* nroles + 1 offsets into parents */
 	uint32_t *parents;    /* dynamic roles that include each role */
 	struct fa_port_bucket *proto[256];
+	struct fa_mrule *mrules; /* per rule */
+	char *app_pool;
 };
 
 /* Dynamic roles that may hold one endpoint; more than this and every

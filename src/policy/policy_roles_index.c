@@ -420,6 +420,43 @@ static void put_label(struct fa_seg_index *ix, const struct ival *iv, uint32_t l
 	}
 }
 
+/* Tables over the top 16 bits, and the next 8 where many segments start
+ * in one /16, so that an IPv4 lookup searches a handful of segments. */
+#define RADIX_DENSE 16
+
+static int radix_build(struct fa_seg_index *ix)
+{
+	size_t ndense = 0;
+	ix->top = malloc((UINT16_MAX + 2) * sizeof(uint32_t));
+	ix->sub_of = malloc((UINT16_MAX + 1) * sizeof(uint32_t));
+	if (!ix->top || !ix->sub_of)
+		return FA_ERR_NOMEM;
+	for (size_t t = 0, i = 0; t <= UINT16_MAX + 1u; t++) {
+		while (i < ix->n && (ix->start4[i] >> 16) < t)
+			i++;
+		ix->top[t] = (uint32_t)i;
+	}
+	for (size_t t = 0; t <= UINT16_MAX; t++)
+		ndense += ix->top[t + 1] - ix->top[t] > RADIX_DENSE;
+	ix->sub = malloc((ndense * 257 + 1) * sizeof(uint32_t));
+	if (!ix->sub)
+		return FA_ERR_NOMEM;
+	for (size_t t = 0, d = 0; t <= UINT16_MAX; t++) {
+		ix->sub_of[t] = UINT32_MAX;
+		if (ix->top[t + 1] - ix->top[t] <= RADIX_DENSE)
+			continue;
+		uint32_t *row = ix->sub + d * 257;
+		size_t i = ix->top[t];
+		for (uint32_t u = 0; u <= 256; u++) {
+			while (i < ix->top[t + 1] && ((ix->start4[i] >> 8) & 0xff) < u)
+				i++;
+			row[u] = (uint32_t)i;
+		}
+		ix->sub_of[t] = (uint32_t)d++;
+	}
+	return FA_OK;
+}
+
 static int build_family(struct fa_seg_index *ix, const struct fa_policy_set *set,
 			const struct role_res *rr, const uint8_t *dyn, int f)
 {
@@ -452,6 +489,14 @@ static int build_family(struct fa_seg_index *ix, const struct fa_policy_set *set
 	}
 	ix->start = b;
 	ix->n = u + 1;
+	if (f == 0) {
+		if (!(ix->start4 = malloc(ix->n * sizeof(uint32_t))))
+			goto fail;
+		for (size_t i = 0; i < ix->n; i++)
+			ix->start4[i] = (uint32_t)b[i].lo;
+	}
+	if (f == 0 && ix->n > 64 && radix_build(ix) < 0)
+		goto fail;
 	ix->mem_off = calloc(ix->n + 1, sizeof(uint32_t));
 	ix->dyn_off = calloc(ix->n + 1, sizeof(uint32_t));
 	ix->in_scope = calloc(ix->n, 1);
@@ -529,6 +574,10 @@ void fa_roles_free(struct fa_matcher *m)
 	for (int f = 0; f < 2; f++) {
 		struct fa_seg_index *ix = &m->fam[f];
 		free(ix->start);
+		free(ix->start4);
+		free(ix->top);
+		free(ix->sub_of);
+		free(ix->sub);
 		free(ix->mem_off);
 		free(ix->dyn_off);
 		free(ix->members);
@@ -555,7 +604,31 @@ long fa_seg_lookup(const struct fa_seg_index *ix, const struct fa_addr *addr)
 	int fam = fam_of(addr);
 	if (fam < 0 || !ix->n)
 		return -1;
-	return k_find(ix->start, ix->n, k_of(addr->b, fam));
+	if (fam == 1)
+		return k_find(ix->start, ix->n, k_of(addr->b, fam));
+	uint32_t k = (uint32_t)k_of(addr->b, 0).lo;
+	size_t lo = 0, hi = ix->n; /* last start <= k; start4[0] = 0 */
+	if (ix->top) {
+		uint32_t t = k >> 16;
+		lo = ix->top[t];
+		hi = ix->top[t + 1];
+		if (ix->sub_of[t] != UINT32_MAX) {
+			const uint32_t *row = ix->sub + (size_t)ix->sub_of[t] * 257;
+			lo = row[(k >> 8) & 0xff];
+			hi = row[((k >> 8) & 0xff) + 1];
+		}
+		/* segments starting in this block are [lo, hi); before them, lo - 1 */
+		if (lo == hi || ix->start4[lo] > k)
+			return (long)lo - 1;
+	}
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->start4[mid] <= k)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (long)lo;
 }
 
 static bool prefix_has(const struct fa_addr *a, const struct builtin_net *t, size_t n)

@@ -52,6 +52,13 @@ static struct ovoc ovoc_new(void)
 	return o;
 }
 
+/* The set is read-only once the matcher is built: changes need a rebuild. */
+static void rebuild(struct tb *t)
+{
+	char err[200];
+	assert_int_equal(fa_matcher_build(&t->set, err, sizeof(err)), 0);
+}
+
 static struct fa_policy_verdict match_mode(struct tb *t, struct fa_policy_flow f,
 					   enum fa_unknown_app_mode mode)
 {
@@ -180,6 +187,7 @@ static void test_deny_precedence(void **state)
 	assert_int_equal(v.dst_role, o.ovoc);
 	assert_string_equal(v.why, "denied by rule ssh-exposed");
 	o.t->rules[o.ssh_deny].severity = FA_SEV_CRITICAL;
+	rebuild(o.t);
 	v = match(o.t, tb_flow(TCP, "8.8.8.8", 50000, "10.1.1.5", 22, NULL));
 	assert_int_equal(v.verdict, FA_V_DENIED);
 	assert_int_equal(v.severity, FA_SEV_CRITICAL);
@@ -190,6 +198,7 @@ static void test_deny_precedence(void **state)
 	assert_int_equal(v.src_role, o.devices);
 	/* a deny that lists applications needs one of them */
 	tb_rule_app(o.t, o.ssh_deny, "SSH");
+	rebuild(o.t);
 	v = match(o.t, tb_flow(TCP, "8.8.8.8", 50000, "10.1.1.5", 22, "HTTP"));
 	assert_int_equal(v.verdict, FA_V_ALLOWED);
 	v = match(o.t, tb_flow(TCP, "8.8.8.8", 50000, "10.1.1.5", 22, "ssh"));
@@ -249,12 +258,14 @@ static void test_apps(void **state)
 
 	/* the app part of a detection */
 	tb_rule_app(o.t, o.dmpull, "Microsoft");
+	rebuild(o.t);
 	v = match(o.t, tb_flow(TCP, "10.2.0.1", 5000, "10.1.1.6", 443, "TLS.Microsoft"));
 	assert_int_equal(v.verdict, FA_V_ALLOWED);
 	v = match(o.t, tb_flow(TCP, "10.2.0.1", 5000, "10.1.1.6", 443, "TLS.Google"));
 	assert_int_equal(v.verdict, FA_V_APP_MISMATCH);
 	/* a rule spelling both parts */
 	tb_rule_app(o.t, o.dmpull, "HTTP.Google");
+	rebuild(o.t);
 	v = match(o.t, tb_flow(TCP, "10.2.0.1", 5000, "10.1.1.6", 443, "http.google"));
 	assert_int_equal(v.verdict, FA_V_ALLOWED);
 	v = match(o.t, tb_flow(TCP, "10.2.0.1", 5000, "10.1.1.6", 443, "Zoom"));
@@ -274,6 +285,7 @@ static void test_unknown_app_modes(void **state)
 	assert_int_equal(v.rule, o.trap);
 	assert_string_equal(v.why, "rule ovoc-trap expects app SNMP on udp/162; application not identified");
 	o.t->rules[o.trap].severity = FA_SEV_NONE;
+	rebuild(o.t);
 	v = match(o.t, f);
 	assert_int_equal(v.severity, FA_SEV_LOW); /* the default */
 	f.app = NULL;

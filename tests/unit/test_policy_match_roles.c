@@ -247,6 +247,43 @@ static void test_names_asn_country(void **state)
 	tb_free(&t);
 }
 
+/* Enough segments for the IPv4 radix tables, dense in one /16 and one /24:
+ * every address around them must agree with the plain test. */
+static void test_many_segments(void **state)
+{
+	(void)state;
+	struct tb *t = tb_new();
+	char addr[32];
+	for (int r = 0; r < 40; r++) {
+		struct fa_role_elem e[TB_ELEMS];
+		size_t n = 0;
+		for (int k = 0; k < 6; k++) {
+			snprintf(addr, sizeof(addr), "10.1.%d.%d", (r * 7 + k * 13) % 4,
+				 (r * 37 + k * 61) % 256);
+			e[n++] = E_NET(addr, (unsigned)(28 + (r + k) % 5));
+		}
+		snprintf(addr, sizeof(addr), "10.1.1.%d", r * 3);
+		e[n++] = NOT(E_NET(addr, 32));
+		e[n++] = E_NET(r % 2 ? "172.16.0.0" : "192.168.4.0", r % 2 ? 12 : 24);
+		snprintf(t->names[r], sizeof(t->names[r]), "r%d", r);
+		tb_role_n(t, t->names[r], true, e, n);
+	}
+	build(t);
+	assert_non_null(t->set.matcher->fam[0].top);
+	unsigned members = 0;
+	uint32_t first = 10u << 24 | 0u << 16 | 255u << 8 | 250u; /* 10.0.255.250 */
+	for (uint32_t x = first; x < first + 4 * 256 + 12; x++) {
+		snprintf(addr, sizeof(addr), "%u.%u.%u.%u", x >> 24, (x >> 16) & 255,
+			 (x >> 8) & 255, x & 255);
+		for (uint32_t r = 0; r < t->set.nroles; r++)
+			members += has(t, r, addr); /* asserts index == plain */
+	}
+	assert_true(members > 100);
+	assert_true(has(t, 1, "172.31.255.255"));
+	assert_false(has(t, 0, "172.31.255.255"));
+	tb_free(&t);
+}
+
 static void test_role_cycle_rejected(void **state)
 {
 	(void)state;
@@ -273,6 +310,7 @@ int main(void)
 	    cmocka_unit_test(test_builtins),
 	    cmocka_unit_test(test_glob),
 	    cmocka_unit_test(test_names_asn_country),
+	    cmocka_unit_test(test_many_segments),
 	    cmocka_unit_test(test_role_cycle_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
