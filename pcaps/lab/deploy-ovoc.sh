@@ -128,7 +128,7 @@ start_servers() {
 	SNMP_PERSISTENT_DIR="$d" lab_bg ovoc snmptrapd -f -Lf "$d/traps.log" -C -c "$d/snmptrapd.conf" \
 		-p "$d/pid" "udp:$(a ovoc):162" "udp:$(a ovoc):1161"
 	lab_wait_port ovoc udp 1161
-	# Device: SNMP agent on 161 (row 6).
+	# Device: SNMP command responder on 161 (row 6).
 	d="$LAB_TMP/snmpd" && mkdir -p "$d"
 	printf 'agentAddress udp:%s:161\nrocommunity public\nsysName mg-1\n' "$(a dev)" >"$d/snmpd.conf"
 	SNMP_PERSISTENT_DIR="$d" lab_bg dev snmpd -f -Lf "$d/snmpd.log" -C -c "$d/snmpd.conf" \
@@ -258,7 +258,7 @@ EOF
 		q lab_in dev snmptrap -v 2c -c public -m "" "$o:$k" "" 1.3.6.1.4.1.5003.9.10.1.21.2.0.1 \
 			1.3.6.1.2.1.1.5.0 s mg-1
 	done
-	# row 6: the OVOC polls the device's agent
+	# row 6: the OVOC polls the device's SNMP command responder
 	q lab_in ovoc snmpget -v 2c -c public -m "" "$(a dev):161" 1.3.6.1.2.1.1.5.0
 	# row 7: the device synchronises its clock with the OVOC (chronyd -Q: measure only)
 	q lab_in dev timeout 15 chronyd -Q -t 10 "server $o iburst maxsamples 4" "cmdport 0" \
