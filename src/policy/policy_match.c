@@ -377,6 +377,18 @@ void fa_policy_match(const struct fa_policy_set *set, const struct fa_match_opts
 		rw.reverse_pass = true;
 		size_t nr = fa_spans_for(set->matcher, flow->proto, flow->sport, rspans);
 		walk_spans(&rw, rspans, nr);
+		/* The documented responder may also have opened a connection to
+		 * the documented initiator's side of the same service port (a
+		 * Device Manager calling an endpoint's 443 where only endpoints
+		 * -> Device Manager 443 is written): swapped roles, the flow's
+		 * destination port as the rule's port. */
+		struct walk rw2 = rw;
+		rw2.wrongdir = -1;
+		rw2.stop = false;
+		rw2.resp_port = flow->dport;
+		walk_spans(&rw2, spans, ns);
+		if (rw2.wrongdir >= 0 && (rw.wrongdir < 0 || rw2.wrongdir < rw.wrongdir))
+			rw.wrongdir = rw2.wrongdir;
 		if (rw.wrongdir >= 0) {
 			settle(out, set, FA_V_WRONG_DIRECTION, rw.wrongdir, true);
 		} else {

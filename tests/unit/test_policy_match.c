@@ -125,9 +125,14 @@ static void test_allowed_forward_and_wrong_direction(void **state)
 	assert_int_equal(v.src_role, o.dm);
 	assert_int_equal(v.dst_role, o.devices);
 	assert_string_equal(v.why, "only the reverse is documented: rule dm-pull devices -> dm tcp/443");
-	/* the dm initiating to a device's port 443 is not the reverse: the
-	 * rule's responder port is on the dm */
+	/* the dm initiating to a device's port 443 is the reverse too: the
+	 * documented responder opened the documented service the other way */
 	v = match(o.t, tb_flow(TCP, "10.1.1.6", 50000, "10.2.3.4", 443, "TLS"));
+	assert_int_equal(v.verdict, FA_V_WRONG_DIRECTION);
+	assert_int_equal(v.rule, o.dmpull);
+	assert_string_equal(v.why, "only the reverse is documented: rule dm-pull devices -> dm tcp/443");
+	/* ... but not to some other port of the device */
+	v = match(o.t, tb_flow(TCP, "10.1.1.6", 50000, "10.2.3.4", 8443, "TLS"));
 	assert_int_equal(v.verdict, FA_V_UNDOCUMENTED);
 	tb_free(&o.t);
 }
@@ -146,14 +151,14 @@ static void test_bidirectional(void **state)
 	assert_int_equal(v.rule, o.ntp);
 	assert_int_equal(v.src_role, o.ovoc);
 	assert_int_equal(v.dst_role, o.devices);
-	/* a one-way rule does not allow the other side to initiate */
+	/* a one-way rule does not allow the other side to initiate: the ovoc
+	 * sending to a device's trap port is the documented service reversed */
 	v = match(o.t, tb_flow(UDP, "10.1.1.5", 40000, "10.2.0.9", 162, "SNMP"));
-	assert_int_equal(v.verdict, FA_V_UNDOCUMENTED);
+	assert_int_equal(v.verdict, FA_V_WRONG_DIRECTION);
 	assert_int_equal(v.rule, o.trap);
 	assert_int_equal(v.severity, FA_SEV_MEDIUM);
-	assert_string_equal(v.why, "rule ovoc-trap expects udp/162 from role devices to role ovoc; "
-				   "initiator 10.1.1.5 is in role ovoc, responder 10.2.0.9 is in "
-				   "role devices");
+	assert_string_equal(v.why, "only the reverse is documented: rule ovoc-trap devices -> ovoc "
+				   "udp/162");
 	tb_free(&o.t);
 }
 

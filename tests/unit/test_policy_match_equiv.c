@@ -211,9 +211,14 @@ static void ref_match(const struct fa_policy_set *s, enum fa_unknown_app_mode mo
 					allow_rev = rev;
 			}
 		}
+		/* Swapped roles, the rule's port either on the flow's source (a
+		 * reply-like flow) or on its destination (the documented responder
+		 * connecting to the documented initiator's service port). */
 		if (!(r->flags & FA_RULE_DENY) && found[FA_V_WRONG_DIRECTION] < 0 &&
 		    (ref_cover(s, r, false, &dst, &src, f->proto, f->dport, f->sport) ||
-		     ref_cover(s, r, true, &dst, &src, f->proto, f->dport, f->sport)))
+		     ref_cover(s, r, true, &dst, &src, f->proto, f->dport, f->sport) ||
+		     ref_cover(s, r, false, &dst, &src, f->proto, f->dport, f->dport) ||
+		     ref_cover(s, r, true, &dst, &src, f->proto, f->dport, f->dport)))
 			found[FA_V_WRONG_DIRECTION] = (int32_t)n;
 	}
 	static const enum fa_verdict order[] = {FA_V_DENIED, FA_V_ALLOWED, FA_V_APP_UNKNOWN,
