@@ -67,9 +67,9 @@ struct walk {
 	int32_t near;
 	int near_score;
 	bool near_rev;
-	bool stop;	  /* the nearest rule is found: walk no further */
-	int near_budget; /* runs the nearest-rule search may still look at */
-	bool by_ini;		     /* walking the index keyed by the initiator */
+	bool stop;                     /* the nearest rule is found: walk no further */
+	int near_budget;               /* runs the nearest-rule search may still look at */
+	bool by_ini;                   /* walking the index keyed by the initiator */
 	uint32_t outer_key, inner_key; /* the keys of the run being visited */
 };
 
@@ -97,7 +97,7 @@ static void visit(struct walk *w, struct fa_cand c)
 	    (ini_key == FA_KEY_DYN && !fa_ep_has(w->ini, ini_role)))
 		return;
 	if (mr->has_sports && !ports_have(w->set->rules[r].src_ports, w->set->rules[r].nsrc_ports,
-					  rev ? w->resp_port : w->ini_port)) {
+	                                  rev ? w->resp_port : w->ini_port)) {
 		if (!w->reverse_pass && !deny && (w->near_score < 3 || (int32_t)r < w->near)) {
 			w->near = (int32_t)r;
 			w->near_score = 3;
@@ -116,9 +116,9 @@ static void visit(struct walk *w, struct fa_cand c)
 	}
 	int32_t *slot = &w->allow;
 	if (mr->napps && w->undetected)
-		slot = w->mode == FA_UNKNOWN_APP_ALLOW	  ? &w->allow
+		slot = w->mode == FA_UNKNOWN_APP_ALLOW  ? &w->allow
 		       : w->mode == FA_UNKNOWN_APP_FLAG ? &w->unknown
-							: &w->mismatch;
+		                                        : &w->mismatch;
 	else if (mr->napps && !rule_app_ok(m, mr, w->flow->app))
 		slot = &w->mismatch;
 	/* a "<->" rule matching both ways reports its written direction */
@@ -135,7 +135,7 @@ static uint32_t fkey(const struct fa_cand *c, bool inner)
 
 /* First index in [lo, hi) whose key (inner: ikey) is >= x. */
 static uint32_t cand_lower(const struct fa_cand *v, uint32_t lo, uint32_t hi, bool inner,
-			   uint32_t x)
+                           uint32_t x)
 {
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -160,14 +160,13 @@ static uint32_t u32_lower(const uint32_t *v, uint32_t lo, uint32_t hi, uint32_t 
 }
 
 typedef void (*run_fn)(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b,
-		       const struct fa_ep *inner_ep);
+                       const struct fa_ep *inner_ep);
 
 /* Calls fn for every run of v[a, b) whose key (inner: ikey) is one of the
  * endpoint's static roles, then for the "dynamic" and "any" runs. Sorted
  * lists leapfrog each other, so the cost follows the shorter side. */
-static void runs_for(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t open,
-		     uint32_t b, bool inner, const struct fa_ep *ep, const struct fa_ep *inner_ep,
-		     run_fn fn)
+static void runs_for(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t open, uint32_t b,
+                     bool inner, const struct fa_ep *ep, const struct fa_ep *inner_ep, run_fn fn)
 {
 	uint32_t i = a, j = 0, nm = ep->nmembers;
 	while (i < open && j < nm && !w->stop) {
@@ -199,7 +198,7 @@ static void runs_for(struct walk *w, const struct fa_cand *v, uint32_t a, uint32
 }
 
 static void visit_run(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b,
-		      const struct fa_ep *unused)
+                      const struct fa_ep *unused)
 {
 	(void)unused;
 	for (uint32_t i = a; i < b; i++)
@@ -208,10 +207,10 @@ static void visit_run(struct walk *w, const struct fa_cand *v, uint32_t a, uint3
 
 /* A run of one key: narrowed in turn by the other endpoint's roles. */
 static void inner_runs(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b,
-		       const struct fa_ep *inner_ep)
+                       const struct fa_ep *inner_ep)
 {
 	runs_for(w, v, a, cand_lower(v, a, b, true, FA_KEY_DYN), b, true, inner_ep, NULL,
-		 visit_run);
+	         visit_run);
 }
 
 /* Every candidate whose two role keys each hold their endpoint (or are
@@ -223,7 +222,7 @@ static void walk_spans(struct walk *w, const struct fa_cand_list *spans, size_t 
 	const struct fa_ep *outer = side ? w->ini : w->resp, *inner = side ? w->resp : w->ini;
 	for (size_t i = 0; i < nspans; i++)
 		runs_for(w, spans[i].v[side], 0, spans[i].open[side], spans[i].n, false, outer,
-			 inner, inner_runs);
+		         inner, inner_runs);
 }
 
 /* The nearest rule on the flow's port when no candidate fit its roles: one
@@ -232,7 +231,7 @@ static void walk_spans(struct walk *w, const struct fa_cand_list *spans, size_t 
 #define NEAR_RUN_MAX 16
 
 static void near_first(struct walk *w, const struct fa_cand *v, uint32_t a, uint32_t b,
-		       const struct fa_ep *unused)
+                       const struct fa_ep *unused)
 {
 	(void)unused;
 	if (--w->near_budget <= 0)
@@ -242,7 +241,7 @@ static void near_first(struct walk *w, const struct fa_cand *v, uint32_t a, uint
 		const struct fa_mrule *rule = &w->set->matcher->mrules[r];
 		bool rev = v[i].rule_rev & 1;
 		uint32_t want = w->near_score == 2 ? (rev ? rule->src_role : rule->dst_role)
-						   : (rev ? rule->dst_role : rule->src_role);
+		                                   : (rev ? rule->dst_role : rule->src_role);
 		const struct fa_ep *ep = w->near_score == 2 ? w->resp : w->ini;
 		bool fits = w->near_score == 0 || want == FA_RULE_ROLE_ANY || fa_ep_has(ep, want);
 		if (fits && !(rule->flags & FA_RULE_DENY)) {
@@ -264,8 +263,8 @@ static void near_scan(struct walk *w, const struct fa_cand_list *spans, size_t n
 				near_first(w, spans[i].v[0], 0, spans[i].n, NULL);
 			else
 				runs_for(w, spans[i].v[score == 2 ? 0 : 1], 0,
-					 spans[i].open[score == 2 ? 0 : 1], spans[i].n, false,
-					 score == 2 ? w->resp : w->ini, NULL, near_first);
+				         spans[i].open[score == 2 ? 0 : 1], spans[i].n, false,
+				         score == 2 ? w->resp : w->ini, NULL, near_first);
 		}
 	}
 }
@@ -304,13 +303,13 @@ static int32_t near_by_port(const struct fa_matcher *m, uint8_t proto, uint16_t 
 }
 
 static const uint8_t default_sev[FA_V__COUNT] = {
-    [FA_V_APP_MISMATCH] = FA_SEV_HIGH,	     [FA_V_APP_UNKNOWN] = FA_SEV_LOW,
+    [FA_V_APP_MISMATCH] = FA_SEV_HIGH,      [FA_V_APP_UNKNOWN] = FA_SEV_LOW,
     [FA_V_WRONG_DIRECTION] = FA_SEV_MEDIUM, [FA_V_DENIED] = FA_SEV_HIGH,
     [FA_V_UNDOCUMENTED] = FA_SEV_MEDIUM,
 };
 
 static void settle(struct fa_policy_verdict *out, const struct fa_policy_set *set,
-		   enum fa_verdict v, int32_t rule, bool rule_sev)
+                   enum fa_verdict v, int32_t rule, bool rule_sev)
 {
 	out->verdict = (uint8_t)v;
 	out->rule = rule;
@@ -322,7 +321,7 @@ static void settle(struct fa_policy_verdict *out, const struct fa_policy_set *se
 }
 
 void fa_policy_match(const struct fa_policy_set *set, const struct fa_match_opts *opts,
-		     const struct fa_policy_flow *flow, struct fa_policy_verdict *out)
+                     const struct fa_policy_flow *flow, struct fa_policy_verdict *out)
 {
 	struct fa_ep src, dst;
 	struct fa_cand_list spans[4];
@@ -341,12 +340,21 @@ void fa_policy_match(const struct fa_policy_set *set, const struct fa_match_opts
 		out->verdict = FA_V_OUT_OF_SCOPE;
 		return;
 	}
-	struct walk w = {.set = set, .flow = flow, .ini = &src, .resp = &dst,
-			 .ini_port = flow->sport, .resp_port = flow->dport,
-			 .undetected = app_undetected(flow),
-			 .mode = opts ? opts->unknown_app : FA_UNKNOWN_APP_FLAG,
-			 .deny = -1, .allow = -1, .unknown = -1, .mismatch = -1, .wrongdir = -1,
-			 .near = -1, .near_score = -1};
+	struct walk w = {.set = set,
+	                 .flow = flow,
+	                 .ini = &src,
+	                 .resp = &dst,
+	                 .ini_port = flow->sport,
+	                 .resp_port = flow->dport,
+	                 .undetected = app_undetected(flow),
+	                 .mode = opts ? opts->unknown_app : FA_UNKNOWN_APP_FLAG,
+	                 .deny = -1,
+	                 .allow = -1,
+	                 .unknown = -1,
+	                 .mismatch = -1,
+	                 .wrongdir = -1,
+	                 .near = -1,
+	                 .near_score = -1};
 	size_t ns = fa_spans_for(set->matcher, flow->proto, flow->dport, spans);
 	walk_spans(&w, spans, ns);
 
@@ -394,15 +402,15 @@ void fa_policy_match(const struct fa_policy_set *set, const struct fa_match_opts
 		} else {
 			if (w.near < 0)
 				near_scan(&w, spans, ns);
-			int32_t near = w.near >= 0 ? w.near
-						   : near_by_port(set->matcher, flow->proto,
-								  flow->dport);
+			int32_t near = w.near >= 0
+			                   ? w.near
+			                   : near_by_port(set->matcher, flow->proto, flow->dport);
 			settle(out, set, FA_V_UNDOCUMENTED, near, false);
-			fa_why_undocumented(out->why, sizeof(out->why), set, flow, &src, &dst,
-					    near, w.near >= 0 ? w.near_score : -1, w.near_rev);
+			fa_why_undocumented(out->why, sizeof(out->why), set, flow, &src, &dst, near,
+			                    w.near >= 0 ? w.near_score : -1, w.near_rev);
 			return;
 		}
 	}
 	fa_why_verdict(out->why, sizeof(out->why), set, flow, out->verdict, out->rule,
-		       w.undetected);
+	               w.undetected);
 }

@@ -21,7 +21,7 @@ struct pvec {
 };
 
 static int pvec_push(struct pvec *p, uint16_t lo, uint16_t hi, uint32_t key, uint32_t ikey,
-		     uint32_t rule_rev)
+                     uint32_t rule_rev)
 {
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
@@ -197,7 +197,8 @@ static int bucket_build(struct fa_port_bucket *b, struct pvec *p, const struct f
 				b->cands[b->roff[s] + fill[b->nx + s]++] = e->c;
 		}
 		if (!(set->rules[e->c.rule_rev >> 1].flags & FA_RULE_DENY) && !(e->c.rule_rev & 1))
-			b->near[b->nnear++] = (struct fa_near_item){e->lo, e->hi, e->c.rule_rev >> 1};
+			b->near[b->nnear++] =
+			    (struct fa_near_item){e->lo, e->hi, e->c.rule_rev >> 1};
 	}
 	free(fill);
 	b->cands_ini = malloc((total + 1) * sizeof(*b->cands));
@@ -207,8 +208,8 @@ static int bucket_build(struct fa_port_bucket *b, struct pvec *p, const struct f
 		return FA_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < total; i++)
-		b->cands_ini[i] = (struct fa_cand){b->cands[i].ikey, b->cands[i].key,
-						   b->cands[i].rule_rev};
+		b->cands_ini[i] =
+		    (struct fa_cand){b->cands[i].ikey, b->cands[i].key, b->cands[i].rule_rev};
 	/* the same duplicates go in both orders: the same offsets result */
 	memcpy(off, b->xoff, (b->nx + 1) * sizeof(uint32_t));
 	memcpy(off + b->nx + 1, b->roff, (b->nr + 1) * sizeof(uint32_t));
@@ -256,7 +257,7 @@ static uint32_t key_of(const struct fa_matcher *m, uint32_t role)
 }
 
 static int file_rule(struct fa_matcher *m, struct pvec *pv, const struct fa_policy_set *set,
-		     uint32_t r)
+                     uint32_t r)
 {
 	const struct fa_rule *rule = &set->rules[r];
 	static const struct fa_svc_item any_item = {FA_PROTO_ANY, NULL, 0};
@@ -273,7 +274,8 @@ static int file_rule(struct fa_matcher *m, struct pvec *pv, const struct fa_poli
 			uint32_t sk = key_of(m, rule->src_role), dk = key_of(m, rule->dst_role);
 			if (pvec_push(to, lo, hi, dk, sk, r << 1) < 0)
 				return FA_ERR_NOMEM;
-			if ((rule->flags & FA_RULE_BIDIR) && pvec_push(to, lo, hi, sk, dk, r << 1 | 1) < 0)
+			if ((rule->flags & FA_RULE_BIDIR) &&
+			    pvec_push(to, lo, hi, sk, dk, r << 1 | 1) < 0)
 				return FA_ERR_NOMEM;
 		}
 	}
@@ -286,7 +288,8 @@ static int mrules_build(struct fa_matcher *m, const struct fa_policy_set *set)
 	size_t pool = 1, at = 0;
 	for (size_t r = 0; r < set->nrules; r++) {
 		for (size_t i = 0; i < set->rules[r].svc.napps; i++)
-			pool += set->rules[r].svc.apps[i] ? strlen(set->rules[r].svc.apps[i]) + 1 : 0;
+			pool +=
+			    set->rules[r].svc.apps[i] ? strlen(set->rules[r].svc.apps[i]) + 1 : 0;
 	}
 	m->mrules = calloc(set->nrules + 1, sizeof(*m->mrules));
 	m->app_pool = malloc(pool);
@@ -295,10 +298,13 @@ static int mrules_build(struct fa_matcher *m, const struct fa_policy_set *set)
 	for (size_t r = 0; r < set->nrules; r++) {
 		const struct fa_rule *rule = &set->rules[r];
 		struct fa_mrule *mr = &m->mrules[r];
-		*mr = (struct fa_mrule){.src_role = rule->src_role, .dst_role = rule->dst_role,
-					.policy = rule->policy, .apps_off = (uint32_t)at,
-					.flags = (uint8_t)rule->flags, .severity = rule->severity,
-					.has_sports = rule->nsrc_ports > 0};
+		*mr = (struct fa_mrule){.src_role = rule->src_role,
+		                        .dst_role = rule->dst_role,
+		                        .policy = rule->policy,
+		                        .apps_off = (uint32_t)at,
+		                        .flags = (uint8_t)rule->flags,
+		                        .severity = rule->severity,
+		                        .has_sports = rule->nsrc_ports > 0};
 		for (size_t i = 0; i < rule->svc.napps && mr->napps < UINT16_MAX; i++) {
 			if (!rule->svc.apps[i])
 				continue;
@@ -342,7 +348,7 @@ int fa_matcher_build(struct fa_policy_set *set, char *errbuf, size_t errlen)
 		if ((rule->src_role != FA_RULE_ROLE_ANY && rule->src_role >= set->nroles) ||
 		    (rule->dst_role != FA_RULE_ROLE_ANY && rule->dst_role >= set->nroles)) {
 			snprintf(errbuf, errlen, "rule %s names a role that does not exist",
-				 rule->id ? rule->id : "?");
+			         rule->id ? rule->id : "?");
 			goto fail;
 		}
 		if ((rc = file_rule(m, pv, set, r)) < 0)
@@ -377,7 +383,7 @@ fail:
 
 /* The candidate spans for one protocol and responder port. */
 size_t fa_spans_for(const struct fa_matcher *m, uint8_t proto, uint16_t port,
-			struct fa_cand_list out[4])
+                    struct fa_cand_list out[4])
 {
 	size_t n = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -412,4 +418,3 @@ size_t fa_spans_for(const struct fa_matcher *m, uint8_t proto, uint16_t port,
 	}
 	return n;
 }
-

@@ -23,25 +23,31 @@ struct fa_k128 {
  * country elements ("static") are listed as members; the others
  * ("dynamic") only carry their address parts: label 2r = r's positive
  * addresses, 2r+1 = its excluded addresses, and are finished per flow. */
+struct fa_seg_meta {
+	uint32_t mem_off, dyn_off, in_scope;
+};
+
 struct fa_seg_index {
-	struct fa_k128 *start; /* ascending, start[0] = 0 */
-	uint32_t *start4;      /* IPv4: the same as 32-bit numbers, for a faster search */
-	uint32_t *top;		       /* IPv4, many segments: first segment at or past each /16 */
-	uint32_t *sub_of;      /* per /16: its row in sub, or UINT32_MAX */
-	uint32_t *sub;		       /* rows of 257: first segment at or past each /24 */
-	uint32_t *mem_off;     /* n + 1 offsets into members */
-	uint32_t *dyn_off;     /* n + 1 offsets into dyn_labels */
-	uint32_t *members;     /* static role ids, ascending per segment */
-	uint32_t *dyn_labels;  /* 2r / 2r+1, ascending per segment */
-	uint8_t *in_scope;     /* a static in-scope role contains the segment */
+	struct fa_k128 *start;    /* ascending, start[0] = 0 */
+	uint32_t *start4;         /* IPv4: the same as 32-bit numbers, for a faster search */
+	uint32_t *top;            /* IPv4, many segments: first segment at or past each /16 */
+	uint32_t *sub_of;         /* per /16: its row in sub, or UINT32_MAX */
+	uint32_t *sub;            /* rows of 257: first segment at or past each /24 */
+	uint32_t *mem_off;        /* n + 1 offsets into members (while building) */
+	uint32_t *dyn_off;        /* n + 1 offsets into dyn_labels (while building) */
+	uint32_t *members;        /* static role ids, ascending per segment */
+	uint32_t *dyn_labels;     /* 2r / 2r+1, ascending per segment */
+	uint8_t *in_scope;        /* a static in-scope role holds it (while building) */
+	struct fa_seg_meta *meta; /* the three above side by side, n + 1 */
 	size_t n;
 };
 
 /* Labels of a dynamic role r in a segment. */
-#define FA_LABEL_P(r) (3 * (r))         /* inside its positive addresses */
-#define FA_LABEL_N(r) (3 * (r) + 1)     /* inside its excluded addresses */
-#define FA_LABEL_MAYBE(r) (3 * (r) + 2) /* may hold by address, here or through
-					 * a dynamic role it includes */
+#define FA_LABEL_P(r) (3 * (r))     /* inside its positive addresses */
+#define FA_LABEL_N(r) (3 * (r) + 1) /* inside its excluded addresses */
+#define FA_LABEL_MAYBE(r)                                                                          \
+	(3 * (r) + 2) /* may hold by address, here or through                                      \
+	               * a dynamic role it includes */
 
 /* A host pattern suffix, ASN or country that may put an endpoint in a
  * dynamic role: k = tag << 62 | value (tag 0 host suffix hash, 1 ASN,
@@ -98,11 +104,11 @@ struct fa_port_bucket {
 	uint16_t *rstart; /* range segments: starts ascending, rstart[0] = 0 */
 	uint32_t *roff;   /* nr + 1 offsets into cands */
 	size_t nr;
-	struct fa_cand *cands;	   /* by responder: key = its role, ikey = initiator's */
+	struct fa_cand *cands;     /* by responder: key = its role, ikey = initiator's */
 	struct fa_cand *cands_ini; /* the same by initiator: key and ikey swapped */
-	uint32_t *open;		   /* per slice (exact, then range) and side: the
-				    * offset of its first "dynamic" or "any" key */
-	uint32_t *xslot;	   /* port -> exact slot + 1, for many ports */
+	uint32_t *open;            /* per slice (exact, then range) and side: the
+	                            * offset of its first "dynamic" or "any" key */
+	uint32_t *xslot;           /* port -> exact slot + 1, for many ports */
 	struct fa_near_item *near; /* allow rules by lo */
 	uint32_t *near_maxhi;      /* index of the largest hi in near[0..i] */
 	size_t nnear;
@@ -161,7 +167,7 @@ struct fa_ep {
 
 /* policy_roles_index.c */
 int fa_roles_build(struct fa_matcher *m, const struct fa_policy_set *set, char *errbuf,
-		   size_t errlen);
+                   size_t errlen);
 void fa_roles_free(struct fa_matcher *m);
 /* The segment holding addr in its family's index, or -1. */
 long fa_seg_lookup(const struct fa_seg_index *fam, const struct fa_addr *addr);
@@ -172,7 +178,7 @@ bool fa_addr_elem_has(const struct fa_role_elem *e, const struct fa_addr *a);
 /* Indexes host suffixes, ASNs, countries and inclusions of dynamic roles. */
 int fa_dyn_index_build(struct fa_matcher *m, const struct fa_policy_set *set);
 void fa_ep_init(struct fa_ep *ep, const struct fa_policy_set *set, const struct fa_addr *addr,
-		const char *const *names, size_t nnames, uint32_t asn, const char *country);
+                const char *const *names, size_t nnames, uint32_t asn, const char *country);
 bool fa_ep_has(const struct fa_ep *ep, uint32_t role);
 /* The first role (declaration order) holding the endpoint, -1 for none. */
 int32_t fa_ep_first_role(const struct fa_ep *ep);
@@ -184,7 +190,7 @@ bool fa_glob_match(const char *pat, const char *s);
  * responder port (at most 4: single port and range, the protocol's and
  * "any" protocol's). */
 size_t fa_spans_for(const struct fa_matcher *m, uint8_t proto, uint16_t port,
-		    struct fa_cand_list out[4]);
+                    struct fa_cand_list out[4]);
 
 /* policy_verdict.c: the why text of a verdict found through a rule
  * (denied, app-mismatch, app-unknown, wrong-direction), and of an
@@ -193,10 +199,10 @@ size_t fa_spans_for(const struct fa_matcher *m, uint8_t proto, uint16_t port,
  * both, -1 = the rule is only near by port number; rev = a "<->" rule
  * seen with its DST role initiating. */
 void fa_why_verdict(char *buf, size_t len, const struct fa_policy_set *set,
-		    const struct fa_policy_flow *flow, enum fa_verdict v, int32_t rule,
-		    bool undetected);
+                    const struct fa_policy_flow *flow, enum fa_verdict v, int32_t rule,
+                    bool undetected);
 void fa_why_undocumented(char *buf, size_t len, const struct fa_policy_set *set,
-			 const struct fa_policy_flow *flow, const struct fa_ep *src,
-			 const struct fa_ep *dst, int32_t rule, int score, bool rev);
+                         const struct fa_policy_flow *flow, const struct fa_ep *src,
+                         const struct fa_ep *dst, int32_t rule, int score, bool rev);
 
 #endif

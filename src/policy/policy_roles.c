@@ -66,12 +66,10 @@ static bool elem_has(const struct fa_ep *ep, const struct fa_role_elem *e, unsig
 				return true;
 		}
 		return false;
-	case FA_RE_ASN:
-		return ep->asn != 0 && ep->asn == e->asn;
+	case FA_RE_ASN: return ep->asn != 0 && ep->asn == e->asn;
 	case FA_RE_COUNTRY:
 		return e->country[0] && ep->country && strcasecmp(ep->country, e->country) == 0;
-	case FA_RE_ROLE:
-		return depth < ROLE_DEPTH_MAX && has_depth(ep, e->role, depth + 1);
+	case FA_RE_ROLE: return depth < ROLE_DEPTH_MAX && has_depth(ep, e->role, depth + 1);
 	}
 	return fa_addr_elem_has(e, ep->addr);
 }
@@ -79,7 +77,7 @@ static bool elem_has(const struct fa_ep *ep, const struct fa_role_elem *e, unsig
 /* Dynamic roles (and every role when no index was built): excluded
  * elements first, since one is enough to say no. */
 static bool role_eval(const struct fa_ep *ep, uint32_t r, bool in_p, bool in_n, bool indexed,
-		      unsigned depth)
+                      unsigned depth)
 {
 	const struct fa_role *role = &ep->set->roles[r];
 	const uint8_t *dyn = indexed ? ep->set->matcher->role_dyn : NULL;
@@ -94,9 +92,10 @@ static bool role_eval(const struct fa_ep *ep, uint32_t r, bool in_p, bool in_n, 
 			if (e->negate != want_neg)
 				continue;
 			bool per_flow = e->kind == FA_RE_HOST || e->kind == FA_RE_ASN ||
-					e->kind == FA_RE_COUNTRY ||
-					(e->kind == FA_RE_ROLE && (!dyn || dyn[e->role]));
-			if ((indexed && !per_flow) || (e->kind == FA_RE_ROLE && e->role >= ep->set->nroles))
+			                e->kind == FA_RE_COUNTRY ||
+			                (e->kind == FA_RE_ROLE && (!dyn || dyn[e->role]));
+			if ((indexed && !per_flow) ||
+			    (e->kind == FA_RE_ROLE && e->role >= ep->set->nroles))
 				continue; /* already in the index */
 			if (elem_has(ep, e, depth))
 				return !want_neg;
@@ -115,7 +114,7 @@ static bool has_depth(const struct fa_ep *ep, uint32_t r, unsigned depth)
 	if (!m->role_dyn[r])
 		return u32_has(ep->members, ep->nmembers, r);
 	return role_eval(ep, r, u32_has(ep->dyn_labels, ep->ndyn_labels, FA_LABEL_P(r)),
-			 u32_has(ep->dyn_labels, ep->ndyn_labels, FA_LABEL_N(r)), true, depth);
+	                 u32_has(ep->dyn_labels, ep->ndyn_labels, FA_LABEL_N(r)), true, depth);
 }
 
 bool fa_ep_has(const struct fa_ep *ep, uint32_t r)
@@ -167,7 +166,8 @@ int fa_dyn_index_build(struct fa_matcher *m, const struct fa_policy_set *set)
 			if (e->kind == FA_RE_ASN)
 				m->dkeys[m->ndkeys++] = (struct fa_dyn_key){FA_DKEY_ASN(e->asn), r};
 			if (e->kind == FA_RE_COUNTRY && e->country[0] && e->country[1]) {
-				unsigned cc = (unsigned)(e->country[0] | 0x20) << 8 | (e->country[1] | 0x20);
+				unsigned cc =
+				    (unsigned)(e->country[0] | 0x20) << 8 | (e->country[1] | 0x20);
 				m->dkeys[m->ndkeys++] = (struct fa_dyn_key){FA_DKEY_CC(cc), r};
 			}
 			if (e->kind == FA_RE_HOST && e->host) {
@@ -187,7 +187,8 @@ int fa_dyn_index_build(struct fa_matcher *m, const struct fa_policy_set *set)
 	for (uint32_t r = 0; r < nr; r++) {
 		for (size_t i = 0; m->role_dyn[r] && i < set->roles[r].nelems; i++) {
 			const struct fa_role_elem *e = &set->roles[r].elems[i];
-			if (!e->negate && e->kind == FA_RE_ROLE && e->role < nr && m->role_dyn[e->role])
+			if (!e->negate && e->kind == FA_RE_ROLE && e->role < nr &&
+			    m->role_dyn[e->role])
 				m->parents[m->parent_off[e->role + 1]++] = r;
 		}
 	}
@@ -241,8 +242,9 @@ static void cand_gather(struct fa_ep *ep, const struct fa_matcher *m)
 	if (ep->asn)
 		cand_key(ep, m, FA_DKEY_ASN(ep->asn));
 	if (ep->country && ep->country[0] && ep->country[1])
-		cand_key(ep, m,
-			 FA_DKEY_CC((unsigned)(ep->country[0] | 0x20) << 8 | (ep->country[1] | 0x20)));
+		cand_key(
+		    ep, m,
+		    FA_DKEY_CC((unsigned)(ep->country[0] | 0x20) << 8 | (ep->country[1] | 0x20)));
 	for (uint32_t i = 0; i < ep->ncand && !ep->cand_all; i++) {
 		uint32_t r = ep->cand[i];
 		for (uint32_t k = m->parent_off[r]; k < m->parent_off[r + 1]; k++)
@@ -257,7 +259,7 @@ static void cand_gather(struct fa_ep *ep, const struct fa_matcher *m)
 }
 
 void fa_ep_init(struct fa_ep *ep, const struct fa_policy_set *set, const struct fa_addr *addr,
-		const char *const *names, size_t nnames, uint32_t asn, const char *country)
+                const char *const *names, size_t nnames, uint32_t asn, const char *country)
 {
 	const struct fa_matcher *m = set->matcher;
 	ep->set = set;
@@ -274,11 +276,12 @@ void fa_ep_init(struct fa_ep *ep, const struct fa_policy_set *set, const struct 
 	const struct fa_seg_index *ix = &m->fam[addr->ver == 6];
 	long s = fa_seg_lookup(ix, addr);
 	if (s >= 0) {
-		ep->members = ix->members + ix->mem_off[s];
-		ep->nmembers = ix->mem_off[s + 1] - ix->mem_off[s];
-		ep->dyn_labels = ix->dyn_labels + ix->dyn_off[s];
-		ep->ndyn_labels = ix->dyn_off[s + 1] - ix->dyn_off[s];
-		ep->seg_scope = ix->in_scope[s];
+		const struct fa_seg_meta *sm = &ix->meta[s];
+		ep->members = ix->members + sm[0].mem_off;
+		ep->nmembers = sm[1].mem_off - sm[0].mem_off;
+		ep->dyn_labels = ix->dyn_labels + sm[0].dyn_off;
+		ep->ndyn_labels = sm[1].dyn_off - sm[0].dyn_off;
+		ep->seg_scope = sm[0].in_scope;
 	}
 	if (m->ndyn)
 		cand_gather(ep, m);
@@ -326,7 +329,7 @@ bool fa_ep_in_scope(const struct fa_ep *ep)
 }
 
 bool fa_policy_role_has(const struct fa_policy_set *set, uint32_t r, const struct fa_addr *addr,
-			const char *const *names, size_t nnames, uint32_t asn, const char *country)
+                        const char *const *names, size_t nnames, uint32_t asn, const char *country)
 {
 	struct fa_ep ep;
 	if (!set || !addr)

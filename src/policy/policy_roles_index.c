@@ -15,172 +15,8 @@
 #include <strings.h>
 
 #include "common/fa_error.h"
+#include "policy/policy_iset.h"
 #include "policy/policy_match_int.h"
-
-/* ---- 128-bit keys and interval sets --------------------------------------- */
-
-struct ival {
-	struct fa_k128 lo, hi;
-};
-
-struct iset {
-	struct ival *v;
-	size_t n, cap;
-};
-
-struct aset {
-	struct iset f[2]; /* IPv4, IPv6 */
-};
-
-static const struct fa_k128 fam_max[2] = {{0, 0xffffffffu}, {UINT64_MAX, UINT64_MAX}};
-
-static int k_cmp(struct fa_k128 a, struct fa_k128 b)
-{
-	if (a.hi != b.hi)
-		return a.hi < b.hi ? -1 : 1;
-	if (a.lo != b.lo)
-		return a.lo < b.lo ? -1 : 1;
-	return 0;
-}
-
-static struct fa_k128 k_inc(struct fa_k128 a)
-{
-	a.lo++;
-	if (a.lo == 0)
-		a.hi++;
-	return a;
-}
-
-static struct fa_k128 k_dec(struct fa_k128 a)
-{
-	if (a.lo == 0)
-		a.hi--;
-	a.lo--;
-	return a;
-}
-
-static struct fa_k128 k_of(const uint8_t *b, int fam)
-{
-	struct fa_k128 k = {0, 0};
-	if (fam == 0) {
-		k.lo = (uint64_t)b[0] << 24 | (uint64_t)b[1] << 16 | (uint64_t)b[2] << 8 | b[3];
-		return k;
-	}
-	for (int i = 0; i < 8; i++) {
-		k.hi = k.hi << 8 | b[i];
-		k.lo = k.lo << 8 | b[8 + i];
-	}
-	return k;
-}
-
-static int fam_of(const struct fa_addr *a)
-{
-	return a->ver == 4 ? 0 : a->ver == 6 ? 1 : -1;
-}
-
-/* The block addr/prefix as lo..hi; prefix is clamped to the family width. */
-static struct ival net_ival(const uint8_t *b, int fam, unsigned prefix)
-{
-	unsigned width = fam == 0 ? 32 : 128;
-	unsigned host = prefix >= width ? 0 : width - prefix;
-	struct fa_k128 k = k_of(b, fam), mask = {0, 0};
-	if (host >= 64) {
-		mask.lo = UINT64_MAX;
-		mask.hi = host >= 128 ? UINT64_MAX : (UINT64_C(1) << (host - 64)) - 1;
-	} else if (host > 0) {
-		mask.lo = (UINT64_C(1) << host) - 1;
-	}
-	struct ival iv;
-	iv.lo.hi = k.hi & ~mask.hi;
-	iv.lo.lo = k.lo & ~mask.lo;
-	iv.hi.hi = iv.lo.hi | mask.hi;
-	iv.hi.lo = iv.lo.lo | mask.lo;
-	if (fam == 0)
-		iv.hi.lo &= 0xffffffffu;
-	return iv;
-}
-
-static int iset_push(struct iset *s, struct fa_k128 lo, struct fa_k128 hi)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		struct ival *v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return FA_ERR_NOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n].lo = lo;
-	s->v[s->n].hi = hi;
-	s->n++;
-	return FA_OK;
-}
-
-static int iset_push_all(struct iset *s, const struct iset *from)
-{
-	for (size_t i = 0; i < from->n; i++) {
-		if (iset_push(s, from->v[i].lo, from->v[i].hi) < 0)
-			return FA_ERR_NOMEM;
-	}
-	return FA_OK;
-}
-
-static int ival_cmp(const void *a, const void *b)
-{
-	return k_cmp(((const struct ival *)a)->lo, ((const struct ival *)b)->lo);
-}
-
-/* Sorts and merges overlapping or touching intervals. */
-static void iset_norm(struct iset *s, int fam)
-{
-	if (s->n < 2)
-		return;
-	qsort(s->v, s->n, sizeof(*s->v), ival_cmp);
-	size_t w = 0;
-	for (size_t i = 1; i < s->n; i++) {
-		struct ival *last = &s->v[w];
-		bool touches = k_cmp(last->hi, fam_max[fam]) == 0 ||
-			       k_cmp(k_inc(last->hi), s->v[i].lo) >= 0;
-		if (touches) {
-			if (k_cmp(s->v[i].hi, last->hi) > 0)
-				last->hi = s->v[i].hi;
-		} else {
-			s->v[++w] = s->v[i];
-		}
-	}
-	s->n = w + 1;
-}
-
-/* a -= b, both normalised. */
-static int iset_sub(struct iset *a, const struct iset *b)
-{
-	struct iset out = {0};
-	size_t j = 0;
-	for (size_t i = 0; i < a->n; i++) {
-		struct fa_k128 lo = a->v[i].lo, hi = a->v[i].hi;
-		bool empty = false;
-		while (j < b->n && k_cmp(b->v[j].hi, lo) < 0)
-			j++;
-		for (size_t k = j; k < b->n && k_cmp(b->v[k].lo, hi) <= 0; k++) {
-			if (k_cmp(b->v[k].lo, lo) > 0 &&
-			    iset_push(&out, lo, k_dec(b->v[k].lo)) < 0)
-				goto fail;
-			if (k_cmp(b->v[k].hi, hi) >= 0) {
-				empty = true;
-				break;
-			}
-			lo = k_inc(b->v[k].hi);
-		}
-		if (!empty && iset_push(&out, lo, hi) < 0)
-			goto fail;
-	}
-	free(a->v);
-	*a = out;
-	return FA_OK;
-fail:
-	free(out.v);
-	return FA_ERR_NOMEM;
-}
 
 /* ---- built-in roles ------------------------------------------------------- */
 
@@ -192,9 +28,9 @@ struct builtin_net {
 /* RFC 1918, loopback (RFC 1122), link-local (RFC 3927, RFC 4291), CGNAT
  * shared space (RFC 6598), unique local (RFC 4193). */
 static const struct builtin_net private_nets[] = {
-    {4, 8, {10}},         {4, 12, {172, 16}}, {4, 16, {192, 168}},
-    {4, 8, {127}},        {4, 16, {169, 254}}, {4, 10, {100, 64}},
-    {6, 7, {0xfc}},       {6, 128, {[15] = 1}}, {6, 10, {0xfe, 0x80}},
+    {4, 8, {10}},   {4, 12, {172, 16}},   {4, 16, {192, 168}},
+    {4, 8, {127}},  {4, 16, {169, 254}},  {4, 10, {100, 64}},
+    {6, 7, {0xfc}}, {6, 128, {[15] = 1}}, {6, 10, {0xfe, 0x80}},
 };
 
 static const struct builtin_net multicast_nets[] = {
@@ -210,12 +46,12 @@ static const struct builtin_net reserved_nets[] = {
 /* IPv6 global unicast (RFC 4291 2.4). */
 static const struct builtin_net public6 = {6, 3, {0x20}};
 
-static int push_nets(struct aset *s, const struct builtin_net *t, size_t n)
+static int push_nets(struct fa_aset *s, const struct builtin_net *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		int fam = t[i].ver == 4 ? 0 : 1;
-		struct ival iv = net_ival(t[i].b, fam, t[i].prefix);
-		if (iset_push(&s->f[fam], iv.lo, iv.hi) < 0)
+		struct fa_ival iv = fa_net_ival(t[i].b, fam, t[i].prefix);
+		if (fa_iset_push(&s->f[fam], iv.lo, iv.hi) < 0)
 			return FA_ERR_NOMEM;
 	}
 	return FA_OK;
@@ -223,68 +59,67 @@ static int push_nets(struct aset *s, const struct builtin_net *t, size_t n)
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-static void aset_free(struct aset *s)
+static void aset_free(struct fa_aset *s)
 {
 	for (int f = 0; f < 2; f++) {
 		free(s->f[f].v);
-		s->f[f] = (struct iset){0};
+		s->f[f] = (struct fa_iset){0};
 	}
 }
 
-static int public_set(struct aset *s)
+static int public_set(struct fa_aset *s)
 {
-	struct aset not = {0};
+	struct fa_aset not = {0};
 	int rc = FA_ERR_NOMEM;
-	if (iset_push(&s->f[0], (struct fa_k128){0, 0}, fam_max[0]) < 0 ||
-	    push_nets(s, &public6, 1) < 0 || push_nets(&not, private_nets, NELEMS(private_nets)) < 0 ||
+	if (fa_iset_push(&s->f[0], (struct fa_k128){0, 0}, fa_fam_max[0]) < 0 ||
+	    push_nets(s, &public6, 1) < 0 ||
+	    push_nets(&not, private_nets, NELEMS(private_nets)) < 0 ||
 	    push_nets(&not, multicast_nets, NELEMS(multicast_nets)) < 0 ||
 	    push_nets(&not, reserved_nets, NELEMS(reserved_nets)) < 0)
 		goto out;
 	for (int f = 0; f < 2; f++) {
-		iset_norm(&not.f[f], f);
-		if (iset_sub(&s->f[f], &not.f[f]) < 0)
+		fa_iset_norm(&not .f[f], f);
+		if (fa_iset_sub(&s->f[f], &not .f[f]) < 0)
 			goto out;
 	}
 	rc = FA_OK;
 out:
-	aset_free(&not);
+	aset_free(&not );
 	return rc;
 }
 
 /* Adds an address element's intervals; false for host/ASN/country/role. */
-static int elem_intervals(const struct fa_role_elem *e, struct aset *s)
+static int elem_intervals(const struct fa_role_elem *e, struct fa_aset *s)
 {
 	int fam;
 	switch (e->kind) {
 	case FA_RE_NET: {
-		if ((fam = fam_of(&e->a)) < 0)
+		if ((fam = fa_fam_of(&e->a)) < 0)
 			return FA_ERR_FORMAT;
-		struct ival iv = net_ival(e->a.b, fam, e->prefix);
-		return iset_push(&s->f[fam], iv.lo, iv.hi);
+		struct fa_ival iv = fa_net_ival(e->a.b, fam, e->prefix);
+		return fa_iset_push(&s->f[fam], iv.lo, iv.hi);
 	}
 	case FA_RE_RANGE: {
-		if ((fam = fam_of(&e->a)) < 0 || fam != fam_of(&e->b))
+		if ((fam = fa_fam_of(&e->a)) < 0 || fam != fa_fam_of(&e->b))
 			return FA_ERR_FORMAT;
-		struct fa_k128 lo = k_of(e->a.b, fam), hi = k_of(e->b.b, fam);
-		if (k_cmp(lo, hi) > 0)
+		struct fa_k128 lo = fa_k_of(e->a.b, fam), hi = fa_k_of(e->b.b, fam);
+		if (fa_k_cmp(lo, hi) > 0)
 			return FA_ERR_FORMAT;
-		return iset_push(&s->f[fam], lo, hi);
+		return fa_iset_push(&s->f[fam], lo, hi);
 	}
 	case FA_RE_ANY:
 		for (int f = 0; f < 2; f++) {
-			if (iset_push(&s->f[f], (struct fa_k128){0, 0}, fam_max[f]) < 0)
+			if (fa_iset_push(&s->f[f], (struct fa_k128){0, 0}, fa_fam_max[f]) < 0)
 				return FA_ERR_NOMEM;
 		}
 		return FA_OK;
-	case FA_RE_PRIVATE:
-		return push_nets(s, private_nets, NELEMS(private_nets));
-	case FA_RE_MULTICAST:
-		return push_nets(s, multicast_nets, NELEMS(multicast_nets));
+	case FA_RE_PRIVATE: return push_nets(s, private_nets, NELEMS(private_nets));
+	case FA_RE_MULTICAST: return push_nets(s, multicast_nets, NELEMS(multicast_nets));
 	case FA_RE_PUBLIC: {
-		struct aset pub = {0};
+		struct fa_aset pub = {0};
 		int rc = public_set(&pub);
 		for (int f = 0; rc == FA_OK && f < 2; f++)
-			rc = iset_push_all(&s->f[f], &pub.f[f]);
+			rc = fa_iset_push_all(&s->f[f], &pub.f[f]);
 		aset_free(&pub);
 		return rc;
 	}
@@ -295,13 +130,13 @@ static int elem_intervals(const struct fa_role_elem *e, struct aset *s)
 /* ---- resolving roles into interval sets ----------------------------------- */
 
 struct role_res {
-	struct aset pos, neg; /* static: members in pos; dynamic: P and N */
-	struct aset maybe;    /* dynamic: where it may hold (P and its dynamic parts' P) */
-	uint8_t state;        /* 0 new, 1 in progress, 2 done */
+	struct fa_aset pos, neg; /* static: members in pos; dynamic: P and N */
+	struct fa_aset maybe;    /* dynamic: where it may hold (P and its dynamic parts' P) */
+	uint8_t state;           /* 0 new, 1 in progress, 2 done */
 };
 
 static int resolve(const struct fa_policy_set *set, struct role_res *rr, uint8_t *dyn, uint32_t r,
-		   char *errbuf, size_t errlen)
+                   char *errbuf, size_t errlen)
 {
 	struct role_res *me = &rr[r];
 	const struct fa_role *role = &set->roles[r];
@@ -314,14 +149,15 @@ static int resolve(const struct fa_policy_set *set, struct role_res *rr, uint8_t
 	me->state = 1;
 	for (size_t i = 0; i < role->nelems; i++) {
 		const struct fa_role_elem *e = &role->elems[i];
-		struct aset *to = e->negate ? &me->neg : &me->pos;
+		struct fa_aset *to = e->negate ? &me->neg : &me->pos;
 		int rc = FA_OK;
 		if (e->kind == FA_RE_HOST || e->kind == FA_RE_ASN || e->kind == FA_RE_COUNTRY) {
 			dyn[r] = 1;
 		} else if (e->kind == FA_RE_ROLE) {
 			if (e->role >= set->nroles) {
-				snprintf(errbuf, errlen, "role %s includes role #%u, which does not exist",
-					 role->name, (unsigned)e->role);
+				snprintf(errbuf, errlen,
+				         "role %s includes role #%u, which does not exist",
+				         role->name, (unsigned)e->role);
 				return FA_ERR_FORMAT;
 			}
 			rc = resolve(set, rr, dyn, e->role, errbuf, errlen);
@@ -330,15 +166,17 @@ static int resolve(const struct fa_policy_set *set, struct role_res *rr, uint8_t
 			if (dyn[e->role]) {
 				dyn[r] = 1; /* tested per flow */
 				for (int f = 0; f < 2 && !e->negate && rc == FA_OK; f++)
-					rc = iset_push_all(&me->maybe.f[f], &rr[e->role].maybe.f[f]);
+					rc = fa_iset_push_all(&me->maybe.f[f],
+					                      &rr[e->role].maybe.f[f]);
 			}
 			for (int f = 0; f < 2 && !dyn[e->role] && rc == FA_OK; f++)
-				rc = iset_push_all(&to->f[f], &rr[e->role].pos.f[f]);
+				rc = fa_iset_push_all(&to->f[f], &rr[e->role].pos.f[f]);
 		} else {
 			rc = elem_intervals(e, to);
 			if (rc == FA_ERR_FORMAT)
-				snprintf(errbuf, errlen, "role %s: element %zu is not a valid address",
-					 role->name, i + 1);
+				snprintf(errbuf, errlen,
+				         "role %s: element %zu is not a valid address", role->name,
+				         i + 1);
 		}
 		if (rc < 0) {
 			if (rc == FA_ERR_NOMEM)
@@ -347,15 +185,15 @@ static int resolve(const struct fa_policy_set *set, struct role_res *rr, uint8_t
 		}
 	}
 	for (int f = 0; f < 2; f++) {
-		iset_norm(&me->pos.f[f], f);
-		iset_norm(&me->neg.f[f], f);
+		fa_iset_norm(&me->pos.f[f], f);
+		fa_iset_norm(&me->neg.f[f], f);
 		if (!dyn[r]) {
-			if (iset_sub(&me->pos.f[f], &me->neg.f[f]) < 0)
+			if (fa_iset_sub(&me->pos.f[f], &me->neg.f[f]) < 0)
 				return FA_ERR_NOMEM;
 		} else {
-			if (iset_push_all(&me->maybe.f[f], &me->pos.f[f]) < 0)
+			if (fa_iset_push_all(&me->maybe.f[f], &me->pos.f[f]) < 0)
 				return FA_ERR_NOMEM;
-			iset_norm(&me->maybe.f[f], f);
+			fa_iset_norm(&me->maybe.f[f], f);
 		}
 	}
 	me->state = 2;
@@ -367,7 +205,7 @@ static int k_find(const struct fa_k128 *v, size_t n, struct fa_k128 k)
 	size_t lo = 0, hi = n; /* last index with v[i] <= k; v[0] = 0 */
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (k_cmp(v[mid], k) <= 0)
+		if (fa_k_cmp(v[mid], k) <= 0)
 			lo = mid;
 		else
 			hi = mid;
@@ -377,15 +215,15 @@ static int k_find(const struct fa_k128 *v, size_t n, struct fa_k128 k)
 
 static int k_cmp_qsort(const void *a, const void *b)
 {
-	return k_cmp(*(const struct fa_k128 *)a, *(const struct fa_k128 *)b);
+	return fa_k_cmp(*(const struct fa_k128 *)a, *(const struct fa_k128 *)b);
 }
 
 /* Calls fn for every (interval, member-or-label) of family f, in label order. */
-typedef void (*label_fn)(struct fa_seg_index *ix, const struct ival *iv, uint32_t label,
-			 bool member, uint32_t *fill);
+typedef void (*label_fn)(struct fa_seg_index *ix, const struct fa_ival *iv, uint32_t label,
+                         bool member, uint32_t *fill);
 
 static void walk_labels(struct fa_seg_index *ix, const struct role_res *rr, const uint8_t *dyn,
-			size_t nroles, int f, label_fn fn, uint32_t *fill)
+                        size_t nroles, int f, label_fn fn, uint32_t *fill)
 {
 	for (uint32_t r = 0; r < nroles; r++) {
 		for (size_t i = 0; i < rr[r].pos.f[f].n; i++)
@@ -397,22 +235,22 @@ static void walk_labels(struct fa_seg_index *ix, const struct role_res *rr, cons
 	}
 }
 
-static void count_label(struct fa_seg_index *ix, const struct ival *iv, uint32_t label,
-			bool member, uint32_t *fill)
+static void count_label(struct fa_seg_index *ix, const struct fa_ival *iv, uint32_t label,
+                        bool member, uint32_t *fill)
 {
 	(void)label;
 	(void)fill;
 	for (size_t s = (size_t)k_find(ix->start, ix->n, iv->lo);
-	     s < ix->n && k_cmp(ix->start[s], iv->hi) <= 0; s++)
+	     s < ix->n && fa_k_cmp(ix->start[s], iv->hi) <= 0; s++)
 		(member ? ix->mem_off : ix->dyn_off)[s + 1]++;
 }
 
 /* fill: per segment, members written so far, then labels written so far. */
-static void put_label(struct fa_seg_index *ix, const struct ival *iv, uint32_t label, bool member,
-		      uint32_t *fill)
+static void put_label(struct fa_seg_index *ix, const struct fa_ival *iv, uint32_t label,
+                      bool member, uint32_t *fill)
 {
 	for (size_t s = (size_t)k_find(ix->start, ix->n, iv->lo);
-	     s < ix->n && k_cmp(ix->start[s], iv->hi) <= 0; s++) {
+	     s < ix->n && fa_k_cmp(ix->start[s], iv->hi) <= 0; s++) {
 		if (member)
 			ix->members[ix->mem_off[s] + fill[s]++] = label;
 		else
@@ -458,7 +296,7 @@ static int radix_build(struct fa_seg_index *ix)
 }
 
 static int build_family(struct fa_seg_index *ix, const struct fa_policy_set *set,
-			const struct role_res *rr, const uint8_t *dyn, int f)
+                        const struct role_res *rr, const uint8_t *dyn, int f)
 {
 	size_t nb = 1;
 	for (size_t r = 0; r < set->nroles; r++)
@@ -471,20 +309,20 @@ static int build_family(struct fa_seg_index *ix, const struct fa_policy_set *set
 	b[n++] = (struct fa_k128){0, 0};
 	for (size_t r = 0; r < set->nroles; r++) {
 		for (int which = 0; which < 3; which++) {
-			const struct iset *s = which == 0   ? &rr[r].pos.f[f]
-					       : which == 1 ? &rr[r].neg.f[f]
-							    : &rr[r].maybe.f[f];
+			const struct fa_iset *s = which == 0   ? &rr[r].pos.f[f]
+			                          : which == 1 ? &rr[r].neg.f[f]
+			                                       : &rr[r].maybe.f[f];
 			for (size_t i = 0; i < s->n; i++) {
 				b[n++] = s->v[i].lo;
-				if (k_cmp(s->v[i].hi, fam_max[f]) != 0)
-					b[n++] = k_inc(s->v[i].hi);
+				if (fa_k_cmp(s->v[i].hi, fa_fam_max[f]) != 0)
+					b[n++] = fa_k_inc(s->v[i].hi);
 			}
 		}
 	}
 	qsort(b, n, sizeof(*b), k_cmp_qsort);
 	size_t u = 0;
 	for (size_t i = 1; i < n; i++) {
-		if (k_cmp(b[i], b[u]) != 0)
+		if (fa_k_cmp(b[i], b[u]) != 0)
 			b[++u] = b[i];
 	}
 	ix->start = b;
@@ -519,6 +357,16 @@ static int build_family(struct fa_seg_index *ix, const struct fa_policy_set *set
 				ix->in_scope[s] = 1;
 		}
 	}
+	if (!(ix->meta = malloc((ix->n + 1) * sizeof(*ix->meta))))
+		goto fail;
+	for (size_t s = 0; s <= ix->n; s++)
+		ix->meta[s] = (struct fa_seg_meta){ix->mem_off[s], ix->dyn_off[s],
+		                                   s < ix->n && ix->in_scope[s]};
+	free(ix->mem_off); /* only the packed copy is read from now on */
+	free(ix->dyn_off);
+	free(ix->in_scope);
+	ix->mem_off = ix->dyn_off = NULL;
+	ix->in_scope = NULL;
 	free(fill);
 	return FA_OK;
 fail:
@@ -527,7 +375,7 @@ fail:
 }
 
 int fa_roles_build(struct fa_matcher *m, const struct fa_policy_set *set, char *errbuf,
-		   size_t errlen)
+                   size_t errlen)
 {
 	size_t nr = set->nroles;
 	struct role_res *rr = calloc(nr ? nr : 1, sizeof(*rr));
@@ -552,7 +400,7 @@ int fa_roles_build(struct fa_matcher *m, const struct fa_policy_set *set, char *
 	}
 	for (int f = 0; f < 3; f++) {
 		rc = f < 2 ? build_family(&m->fam[f], set, rr, m->role_dyn, f)
-			   : fa_dyn_index_build(m, set);
+		           : fa_dyn_index_build(m, set);
 		if (rc < 0) {
 			snprintf(errbuf, errlen, "out of memory");
 			goto out;
@@ -583,6 +431,7 @@ void fa_roles_free(struct fa_matcher *m)
 		free(ix->members);
 		free(ix->dyn_labels);
 		free(ix->in_scope);
+		free(ix->meta);
 		*ix = (struct fa_seg_index){0};
 	}
 	free(m->role_dyn);
@@ -601,12 +450,12 @@ void fa_roles_free(struct fa_matcher *m)
 
 long fa_seg_lookup(const struct fa_seg_index *ix, const struct fa_addr *addr)
 {
-	int fam = fam_of(addr);
-	if (fam < 0 || !ix->n)
+	if ((addr->ver != 4 && addr->ver != 6) || !ix->n)
 		return -1;
-	if (fam == 1)
-		return k_find(ix->start, ix->n, k_of(addr->b, fam));
-	uint32_t k = (uint32_t)k_of(addr->b, 0).lo;
+	if (addr->ver == 6)
+		return k_find(ix->start, ix->n, fa_k_of(addr->b, 1));
+	const uint8_t *b = addr->b;
+	uint32_t k = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 	size_t lo = 0, hi = ix->n; /* last start <= k; start4[0] = 0 */
 	if (ix->top) {
 		uint32_t t = k >> 16;
@@ -633,13 +482,13 @@ long fa_seg_lookup(const struct fa_seg_index *ix, const struct fa_addr *addr)
 
 static bool prefix_has(const struct fa_addr *a, const struct builtin_net *t, size_t n)
 {
-	int fam = fam_of(a);
+	int fam = fa_fam_of(a);
 	for (size_t i = 0; i < n; i++) {
 		if ((t[i].ver == 4) != (fam == 0))
 			continue;
-		struct ival iv = net_ival(t[i].b, fam, t[i].prefix);
-		struct fa_k128 k = k_of(a->b, fam);
-		if (k_cmp(k, iv.lo) >= 0 && k_cmp(k, iv.hi) <= 0)
+		struct fa_ival iv = fa_net_ival(t[i].b, fam, t[i].prefix);
+		struct fa_k128 k = fa_k_of(a->b, fam);
+		if (fa_k_cmp(k, iv.lo) >= 0 && fa_k_cmp(k, iv.hi) <= 0)
 			return true;
 	}
 	return false;
@@ -647,35 +496,32 @@ static bool prefix_has(const struct fa_addr *a, const struct builtin_net *t, siz
 
 bool fa_addr_elem_has(const struct fa_role_elem *e, const struct fa_addr *a)
 {
-	int fam = fam_of(a);
+	int fam = fa_fam_of(a);
 	if (fam < 0)
 		return false;
 	switch (e->kind) {
-	case FA_RE_ANY:
-		return true;
-	case FA_RE_PRIVATE:
-		return prefix_has(a, private_nets, NELEMS(private_nets));
-	case FA_RE_MULTICAST:
-		return prefix_has(a, multicast_nets, NELEMS(multicast_nets));
+	case FA_RE_ANY: return true;
+	case FA_RE_PRIVATE: return prefix_has(a, private_nets, NELEMS(private_nets));
+	case FA_RE_MULTICAST: return prefix_has(a, multicast_nets, NELEMS(multicast_nets));
 	case FA_RE_PUBLIC:
 		return !prefix_has(a, private_nets, NELEMS(private_nets)) &&
 		       !prefix_has(a, multicast_nets, NELEMS(multicast_nets)) &&
 		       !prefix_has(a, reserved_nets, NELEMS(reserved_nets)) &&
 		       (fam == 0 || prefix_has(a, &public6, 1));
 	case FA_RE_NET: {
-		if (fam != fam_of(&e->a))
+		if (fam != fa_fam_of(&e->a))
 			return false;
-		struct ival iv = net_ival(e->a.b, fam, e->prefix);
-		struct fa_k128 k = k_of(a->b, fam);
-		return k_cmp(k, iv.lo) >= 0 && k_cmp(k, iv.hi) <= 0;
+		struct fa_ival iv = fa_net_ival(e->a.b, fam, e->prefix);
+		struct fa_k128 k = fa_k_of(a->b, fam);
+		return fa_k_cmp(k, iv.lo) >= 0 && fa_k_cmp(k, iv.hi) <= 0;
 	}
 	case FA_RE_RANGE: {
-		if (fam != fam_of(&e->a) || fam != fam_of(&e->b))
+		if (fam != fa_fam_of(&e->a) || fam != fa_fam_of(&e->b))
 			return false;
-		struct fa_k128 x = k_of(a->b, fam);
-		return k_cmp(x, k_of(e->a.b, fam)) >= 0 && k_cmp(x, k_of(e->b.b, fam)) <= 0;
+		struct fa_k128 x = fa_k_of(a->b, fam);
+		return fa_k_cmp(x, fa_k_of(e->a.b, fam)) >= 0 &&
+		       fa_k_cmp(x, fa_k_of(e->b.b, fam)) <= 0;
 	}
 	}
 	return false;
 }
-

@@ -19,7 +19,7 @@ static const char *const verdict_names[FA_V__COUNT] = {
 };
 
 static const char *const severity_names[FA_SEV__COUNT] = {
-    [FA_SEV_NONE] = "",	      [FA_SEV_INFO] = "info", [FA_SEV_LOW] = "low",
+    [FA_SEV_NONE] = "",         [FA_SEV_INFO] = "info", [FA_SEV_LOW] = "low",
     [FA_SEV_MEDIUM] = "medium", [FA_SEV_HIGH] = "high", [FA_SEV_CRITICAL] = "critical",
 };
 
@@ -130,13 +130,16 @@ static const char *role_name(const struct fa_policy_set *set, uint32_t r)
 static void add_apps(struct sb *b, const struct fa_rule *r)
 {
 	for (size_t i = 0; i < r->svc.napps; i++)
-		sb_add(b, "%s%s", i == 0 ? "" : i + 1 == r->svc.napps ? " or " : ", ",
+		sb_add(b, "%s%s",
+		       i == 0                  ? ""
+		       : i + 1 == r->svc.napps ? " or "
+		                               : ", ",
 		       r->svc.apps[i]);
 }
 
 void fa_why_verdict(char *buf, size_t len, const struct fa_policy_set *set,
-		    const struct fa_policy_flow *flow, enum fa_verdict v, int32_t rule,
-		    bool undetected)
+                    const struct fa_policy_flow *flow, enum fa_verdict v, int32_t rule,
+                    bool undetected)
 {
 	struct sb b = {buf, 0, len};
 	if (!len)
@@ -146,9 +149,7 @@ void fa_why_verdict(char *buf, size_t len, const struct fa_policy_set *set,
 		return;
 	const struct fa_rule *r = &set->rules[rule];
 	switch (v) {
-	case FA_V_DENIED:
-		sb_add(&b, "denied by rule %s", r->id);
-		break;
+	case FA_V_DENIED: sb_add(&b, "denied by rule %s", r->id); break;
 	case FA_V_APP_MISMATCH:
 	case FA_V_APP_UNKNOWN:
 		sb_add(&b, "rule %s expects app ", r->id);
@@ -168,8 +169,7 @@ void fa_why_verdict(char *buf, size_t len, const struct fa_policy_set *set,
 		       role_name(set, r->dst_role));
 		add_svc_at(&b, r, flow->proto, flow->sport);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -185,8 +185,8 @@ static void add_where(struct sb *b, const char *what, const struct fa_ep *ep)
 }
 
 void fa_why_undocumented(char *buf, size_t len, const struct fa_policy_set *set,
-			 const struct fa_policy_flow *flow, const struct fa_ep *src,
-			 const struct fa_ep *dst, int32_t rule, int score, bool rev)
+                         const struct fa_policy_flow *flow, const struct fa_ep *src,
+                         const struct fa_ep *dst, int32_t rule, int score, bool rev)
 {
 	struct sb b = {buf, 0, len};
 	char num[4];

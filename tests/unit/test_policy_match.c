@@ -60,7 +60,7 @@ static void rebuild(struct tb *t)
 }
 
 static struct fa_policy_verdict match_mode(struct tb *t, struct fa_policy_flow f,
-					   enum fa_unknown_app_mode mode)
+                                           enum fa_unknown_app_mode mode)
 {
 	struct fa_match_opts opts = {.unknown_app = mode};
 	struct fa_policy_verdict v;
@@ -124,13 +124,15 @@ static void test_allowed_forward_and_wrong_direction(void **state)
 	assert_int_equal(v.rule, o.dmpull);
 	assert_int_equal(v.src_role, o.dm);
 	assert_int_equal(v.dst_role, o.devices);
-	assert_string_equal(v.why, "only the reverse is documented: rule dm-pull devices -> dm tcp/443");
+	assert_string_equal(v.why,
+	                    "only the reverse is documented: rule dm-pull devices -> dm tcp/443");
 	/* the dm initiating to a device's port 443 is the reverse too: the
 	 * documented responder opened the documented service the other way */
 	v = match(o.t, tb_flow(TCP, "10.1.1.6", 50000, "10.2.3.4", 443, "TLS"));
 	assert_int_equal(v.verdict, FA_V_WRONG_DIRECTION);
 	assert_int_equal(v.rule, o.dmpull);
-	assert_string_equal(v.why, "only the reverse is documented: rule dm-pull devices -> dm tcp/443");
+	assert_string_equal(v.why,
+	                    "only the reverse is documented: rule dm-pull devices -> dm tcp/443");
 	/* ... but not to some other port of the device */
 	v = match(o.t, tb_flow(TCP, "10.1.1.6", 50000, "10.2.3.4", 8443, "TLS"));
 	assert_int_equal(v.verdict, FA_V_UNDOCUMENTED);
@@ -141,7 +143,8 @@ static void test_bidirectional(void **state)
 {
 	(void)state;
 	struct ovoc o = ovoc_new();
-	struct fa_policy_verdict v = match(o.t, tb_flow(UDP, "10.2.0.9", 40000, "10.1.1.5", 123, "NTP"));
+	struct fa_policy_verdict v =
+	    match(o.t, tb_flow(UDP, "10.2.0.9", 40000, "10.1.1.5", 123, "NTP"));
 	assert_int_equal(v.verdict, FA_V_ALLOWED);
 	assert_int_equal(v.rule, o.ntp);
 	assert_int_equal(v.src_role, o.devices);
@@ -158,7 +161,7 @@ static void test_bidirectional(void **state)
 	assert_int_equal(v.rule, o.trap);
 	assert_int_equal(v.severity, FA_SEV_MEDIUM);
 	assert_string_equal(v.why, "only the reverse is documented: rule ovoc-trap devices -> ovoc "
-				   "udp/162");
+	                           "udp/162");
 	tb_free(&o.t);
 }
 
@@ -175,7 +178,8 @@ static void test_initiator_port(void **state)
 	v = match(o.t, tb_flow(UDP, "10.3.0.1", 40000, "203.0.113.9", 3478, "STUN"));
 	assert_int_equal(v.verdict, FA_V_UNDOCUMENTED);
 	assert_int_equal(v.rule, o.av14);
-	assert_string_equal(v.why, "rule ocs-av-14 expects udp/3478 from initiator port 3478; saw 40000");
+	assert_string_equal(v.why,
+	                    "rule ocs-av-14 expects udp/3478 from initiator port 3478; saw 40000");
 	tb_free(&o.t);
 }
 
@@ -184,7 +188,8 @@ static void test_deny_precedence(void **state)
 	(void)state;
 	struct ovoc o = ovoc_new();
 	/* ssh-admin (any -> ovoc) comes first and would allow it */
-	struct fa_policy_verdict v = match(o.t, tb_flow(TCP, "8.8.8.8", 50000, "10.1.1.5", 22, "SSH"));
+	struct fa_policy_verdict v =
+	    match(o.t, tb_flow(TCP, "8.8.8.8", 50000, "10.1.1.5", 22, "SSH"));
 	assert_int_equal(v.verdict, FA_V_DENIED);
 	assert_int_equal(v.severity, FA_SEV_HIGH);
 	assert_int_equal(v.rule, o.ssh_deny);
@@ -219,7 +224,8 @@ static void test_scope(void **state)
 	struct ovoc o = ovoc_new();
 	/* lan and outside are not in scope; 192.168.1.1 and 8.8.8.8 are in no
 	 * in-scope role */
-	struct fa_policy_verdict v = match(o.t, tb_flow(TCP, "192.168.1.1", 5000, "8.8.8.8", 443, "TLS"));
+	struct fa_policy_verdict v =
+	    match(o.t, tb_flow(TCP, "192.168.1.1", 5000, "8.8.8.8", 443, "TLS"));
 	assert_int_equal(v.verdict, FA_V_OUT_OF_SCOPE);
 	assert_int_equal(v.severity, FA_SEV_NONE);
 	assert_int_equal(v.rule, -1);
@@ -274,8 +280,8 @@ static void test_apps(void **state)
 	v = match(o.t, tb_flow(TCP, "10.2.0.1", 5000, "10.1.1.6", 443, "http.google"));
 	assert_int_equal(v.verdict, FA_V_ALLOWED);
 	v = match(o.t, tb_flow(TCP, "10.2.0.1", 5000, "10.1.1.6", 443, "Zoom"));
-	assert_string_equal(v.why,
-			    "rule dm-pull expects app Microsoft or HTTP.Google on tcp/443; saw Zoom");
+	assert_string_equal(
+	    v.why, "rule dm-pull expects app Microsoft or HTTP.Google on tcp/443; saw Zoom");
 	tb_free(&o.t);
 }
 
@@ -288,7 +294,8 @@ static void test_unknown_app_modes(void **state)
 	assert_int_equal(v.verdict, FA_V_APP_UNKNOWN);
 	assert_int_equal(v.severity, FA_SEV_MEDIUM); /* the rule's */
 	assert_int_equal(v.rule, o.trap);
-	assert_string_equal(v.why, "rule ovoc-trap expects app SNMP on udp/162; application not identified");
+	assert_string_equal(
+	    v.why, "rule ovoc-trap expects app SNMP on udp/162; application not identified");
 	o.t->rules[o.trap].severity = FA_SEV_NONE;
 	rebuild(o.t);
 	v = match(o.t, f);
@@ -299,8 +306,9 @@ static void test_unknown_app_modes(void **state)
 	f.app_guessed = true;
 	v = match(o.t, f);
 	assert_int_equal(v.verdict, FA_V_APP_UNKNOWN);
-	assert_string_equal(v.why, "rule ovoc-trap expects app SNMP on udp/162; SNMP was only guessed "
-				   "from the port");
+	assert_string_equal(v.why,
+	                    "rule ovoc-trap expects app SNMP on udp/162; SNMP was only guessed "
+	                    "from the port");
 	v = match_mode(o.t, f, FA_UNKNOWN_APP_ALLOW);
 	assert_int_equal(v.verdict, FA_V_ALLOWED);
 	assert_int_equal(v.rule, o.trap);
@@ -327,18 +335,19 @@ static void test_undocumented_why(void **state)
 	assert_int_equal(v.src_role, o.lan);
 	assert_int_equal(v.dst_role, o.ovoc);
 	assert_string_equal(v.why, "rule ovoc-trap expects udp/162 from role devices; initiator "
-				   "10.9.2.3 is in role lan");
+	                           "10.9.2.3 is in role lan");
 	v = match(o.t, tb_flow(UDP, "11.1.2.3", 5000, "10.1.1.5", 162, "SNMP"));
 	assert_string_equal(v.why, "rule ovoc-trap expects udp/162 from role devices; initiator "
-				   "11.1.2.3 is in role outside");
+	                           "11.1.2.3 is in role outside");
 	v = match(o.t, tb_flow(UDP, "0.1.2.3", 5000, "10.1.1.5", 162, "SNMP"));
 	assert_int_equal(v.src_role, -1);
 	assert_string_equal(v.why, "rule ovoc-trap expects udp/162 from role devices; initiator "
-				   "0.1.2.3 is in no role");
+	                           "0.1.2.3 is in no role");
 	v = match(o.t, tb_flow(UDP, "10.2.0.1", 5000, "10.1.1.6", 162, "SNMP"));
 	assert_int_equal(v.rule, o.trap);
-	assert_string_equal(v.why, "rule ovoc-trap expects udp/162 to role ovoc; responder 10.1.1.6 "
-				   "is in role dm");
+	assert_string_equal(v.why,
+	                    "rule ovoc-trap expects udp/162 to role ovoc; responder 10.1.1.6 "
+	                    "is in role dm");
 	/* nothing on the port: the nearest port of that protocol */
 	v = match(o.t, tb_flow(UDP, "10.1.1.5", 5000, "10.2.0.1", 60, "Unknown"));
 	assert_int_equal(v.verdict, FA_V_UNDOCUMENTED);
@@ -403,7 +412,8 @@ static void test_protocols_and_ranges(void **state)
 	v = match(t, tb_flow(UDP, "10.0.1.1", 1024, "10.0.0.1", 1023, "RTP"));
 	assert_int_equal(v.verdict, FA_V_WRONG_DIRECTION);
 	assert_int_equal(v.rule, rtp);
-	assert_string_equal(v.why, "only the reverse is documented: rule rtp a <-> b udp/1024-65535");
+	assert_string_equal(v.why,
+	                    "only the reverse is documented: rule rtp a <-> b udp/1024-65535");
 	tb_free(&t);
 }
 
@@ -422,10 +432,11 @@ static void test_ipv6_port_lists(void **state)
 	assert_int_equal(v.rule, six);
 	v = match(t, tb_flow(TCP, "2001:db8::1", 50000, "2001:db8::2", 8082, "HTTP"));
 	assert_int_equal(v.verdict, FA_V_UNDOCUMENTED);
-	assert_string_equal(v.why, "no rule documents tcp/8082; nearest rule six (tcp/80,8080-8081)");
+	assert_string_equal(v.why,
+	                    "no rule documents tcp/8082; nearest rule six (tcp/80,8080-8081)");
 	v = match(t, tb_flow(TCP, "2001:db8:1::1", 50000, "2001:db8::2", 8080, "HTTP"));
 	assert_string_equal(v.why, "rule six expects tcp/8080-8081 from role v6; initiator "
-				   "2001:db8:1::1 is in no role");
+	                           "2001:db8:1::1 is in no role");
 	tb_free(&t);
 }
 
@@ -450,8 +461,9 @@ static void test_dynamic_roles_in_rules(void **state)
 	f.dst_asn = 15169;
 	v = match(t, f);
 	assert_int_equal(v.verdict, FA_V_UNDOCUMENTED);
-	assert_string_equal(v.why, "rule to-teams expects tcp/443 to role teams; responder 52.1.1.1 is "
-				   "in no role");
+	assert_string_equal(v.why,
+	                    "rule to-teams expects tcp/443 to role teams; responder 52.1.1.1 is "
+	                    "in no role");
 	/* neither end in scope when only the dynamic role holds them */
 	t->roles[lan].in_scope = false;
 	t->roles[teams].in_scope = true;

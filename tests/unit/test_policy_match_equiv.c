@@ -45,8 +45,8 @@ static bool ref_private(const uint8_t *b, int ver)
 	static const uint8_t loop6[16] = {[15] = 1};
 	if (ver == 4)
 		return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) ||
-		       (b[0] == 192 && b[1] == 168) || b[0] == 127 || (b[0] == 169 && b[1] == 254) ||
-		       (b[0] == 100 && (b[1] & 0xc0) == 64);
+		       (b[0] == 192 && b[1] == 168) || b[0] == 127 ||
+		       (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xc0) == 64);
 	return (b[0] & 0xfe) == 0xfc || memcmp(b, loop6, 16) == 0 ||
 	       (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
 }
@@ -54,7 +54,8 @@ static bool ref_private(const uint8_t *b, int ver)
 static bool ref_multicast(const uint8_t *b, int ver)
 {
 	if (ver == 4)
-		return (b[0] & 0xf0) == 224 || (b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255);
+		return (b[0] & 0xf0) == 224 ||
+		       (b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255);
 	return b[0] == 0xff;
 }
 
@@ -63,7 +64,8 @@ static bool ref_public(const uint8_t *b, int ver)
 	if (ref_private(b, ver) || ref_multicast(b, ver))
 		return false;
 	if (ver == 4)
-		return b[0] != 0 && (b[0] & 0xf0) != 240 && !(b[0] == 192 && b[1] == 0 && b[2] == 0) &&
+		return b[0] != 0 && (b[0] & 0xf0) != 240 &&
+		       !(b[0] == 192 && b[1] == 0 && b[2] == 0) &&
 		       !(b[0] == 198 && (b[1] & 0xfe) == 18);
 	return (b[0] & 0xe0) == 0x20;
 }
@@ -71,7 +73,7 @@ static bool ref_public(const uint8_t *b, int ver)
 static bool ref_has(const struct fa_policy_set *s, uint32_t r, const struct ref_ep *ep);
 
 static bool ref_elem(const struct fa_policy_set *s, const struct fa_role_elem *e,
-		     const struct ref_ep *ep)
+                     const struct ref_ep *ep)
 {
 	const struct fa_addr *a = ep->a;
 	size_t len = a->ver == 4 ? 4 : 16;
@@ -147,8 +149,9 @@ static bool ref_app(const struct fa_rule *r, const char *seen)
 		const char *w = r->svc.apps[i], *dot = strchr(seen, '.');
 		if (strcasecmp(w, seen) == 0)
 			return true;
-		if (dot && ((strlen(w) == (size_t)(dot - seen) && strncasecmp(w, seen, strlen(w)) == 0) ||
-			    strcasecmp(w, dot + 1) == 0))
+		if (dot &&
+		    ((strlen(w) == (size_t)(dot - seen) && strncasecmp(w, seen, strlen(w)) == 0) ||
+		     strcasecmp(w, dot + 1) == 0))
 			return true;
 	}
 	return false;
@@ -157,8 +160,8 @@ static bool ref_app(const struct fa_rule *r, const char *seen)
 /* Does rule r cover initiator i -> responder d on the responder port, in
  * orientation rev (a "<->" rule with its DST side initiating)? */
 static bool ref_cover(const struct fa_policy_set *s, const struct fa_rule *r, bool rev,
-		      const struct ref_ep *i, const struct ref_ep *d, uint8_t proto, uint16_t iport,
-		      uint16_t dport)
+                      const struct ref_ep *i, const struct ref_ep *d, uint8_t proto, uint16_t iport,
+                      uint16_t dport)
 {
 	if (rev && !(r->flags & FA_RULE_BIDIR))
 		return false;
@@ -168,7 +171,7 @@ static bool ref_cover(const struct fa_policy_set *s, const struct fa_rule *r, bo
 }
 
 static void ref_match(const struct fa_policy_set *s, enum fa_unknown_app_mode mode,
-		      const struct fa_policy_flow *f, struct fa_policy_verdict *v)
+                      const struct fa_policy_flow *f, struct fa_policy_verdict *v)
 {
 	struct ref_ep src = {&f->src, f->src_names, f->src_asn, f->src_country};
 	struct ref_ep dst = {&f->dst, f->dst_names, f->dst_asn, f->dst_country};
@@ -201,7 +204,7 @@ static void ref_match(const struct fa_policy_set *s, enum fa_unknown_app_mode mo
 			} else if (r->svc.napps && undetected) {
 				kind = mode == FA_UNKNOWN_APP_ALLOW  ? FA_V_ALLOWED
 				       : mode == FA_UNKNOWN_APP_FLAG ? FA_V_APP_UNKNOWN
-								     : FA_V_APP_MISMATCH;
+				                                     : FA_V_APP_MISMATCH;
 			} else if (r->svc.napps && !ref_app(r, f->app)) {
 				kind = FA_V_APP_MISMATCH;
 			}
@@ -222,10 +225,11 @@ static void ref_match(const struct fa_policy_set *s, enum fa_unknown_app_mode mo
 			found[FA_V_WRONG_DIRECTION] = (int32_t)n;
 	}
 	static const enum fa_verdict order[] = {FA_V_DENIED, FA_V_ALLOWED, FA_V_APP_UNKNOWN,
-						FA_V_APP_MISMATCH, FA_V_WRONG_DIRECTION};
-	static const uint8_t defaults[FA_V__COUNT] = {
-	    [FA_V_DENIED] = FA_SEV_HIGH, [FA_V_APP_UNKNOWN] = FA_SEV_LOW,
-	    [FA_V_APP_MISMATCH] = FA_SEV_HIGH, [FA_V_WRONG_DIRECTION] = FA_SEV_MEDIUM};
+	                                        FA_V_APP_MISMATCH, FA_V_WRONG_DIRECTION};
+	static const uint8_t defaults[FA_V__COUNT] = {[FA_V_DENIED] = FA_SEV_HIGH,
+	                                              [FA_V_APP_UNKNOWN] = FA_SEV_LOW,
+	                                              [FA_V_APP_MISMATCH] = FA_SEV_HIGH,
+	                                              [FA_V_WRONG_DIRECTION] = FA_SEV_MEDIUM};
 	for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++) {
 		int32_t n = found[order[k]];
 		if (n < 0)
@@ -263,12 +267,17 @@ static uint32_t rnd(uint32_t n)
 }
 
 static const char *const hosts[] = {"*.teams.microsoft.com", "*.example.com", "api.example.com",
-				    "*cdn*", "exact.host"};
-static const char *const names[] = {"a.teams.microsoft.com", "www.example.com", "api.example.com",
-				    "cdn3.net", "exact.host", "other.org", NULL};
+                                    "*cdn*", "exact.host"};
+static const char *const names[] = {"a.teams.microsoft.com",
+                                    "www.example.com",
+                                    "api.example.com",
+                                    "cdn3.net",
+                                    "exact.host",
+                                    "other.org",
+                                    NULL};
 static const char *const apps[] = {"TLS", "HTTP", "SIP", "RTP", "DNS", "Microsoft", "SSH"};
-static const char *const seen_apps[] = {"TLS", "TLS.Microsoft", "HTTP", "HTTP.Google", "SIP",
-					"RTP", "DNS", "Unknown", NULL, "OpenVPN", "ssh"};
+static const char *const seen_apps[] = {"TLS", "TLS.Microsoft", "HTTP", "HTTP.Google", "SIP", "RTP",
+                                        "DNS", "Unknown",       NULL,   "OpenVPN",     "ssh"};
 static const char *const countries[] = {"DE", "FR", "US"};
 static const uint16_t ports[] = {22, 53, 80, 123, 161, 162, 443, 3478, 5060, 5061, 8080, 1024};
 static const struct fa_port_range ranges[] = {{1024, 65535}, {5060, 5070}, {8000, 8100}, {1, 1023}};
@@ -374,7 +383,8 @@ static void random_policy(struct tb *t, size_t nroles, size_t nrules)
 	for (size_t n = 0; n < nrules; n++) {
 		uint32_t src = rnd(40) ? rnd((uint32_t)nroles) : FA_RULE_ROLE_ANY;
 		uint32_t dst = rnd(40) ? rnd((uint32_t)nroles) : FA_RULE_ROLE_ANY;
-		uint32_t flags = (rnd(10) == 0 ? FA_RULE_DENY : 0) | (rnd(5) == 0 ? FA_RULE_BIDIR : 0);
+		uint32_t flags =
+		    (rnd(10) == 0 ? FA_RULE_DENY : 0) | (rnd(5) == 0 ? FA_RULE_BIDIR : 0);
 		uint8_t proto = protos[rnd(sizeof(protos))];
 		snprintf(t->names[n], sizeof(t->names[0]), "r%zu", n);
 		uint32_t r = tb_rule(t, t->names[n], flags, src, dst, proto, 0, 0);
@@ -459,19 +469,21 @@ static void run_seed(uint64_t seed, size_t nroles, size_t nrules, size_t nflows)
 			    (want.verdict != FA_V_UNDOCUMENTED && got.rule != want.rule) ||
 			    (want.verdict != FA_V_UNDOCUMENTED && got.policy != want.policy)) {
 				char a[FA_ADDR_STRLEN], b[FA_ADDR_STRLEN];
-				print_error("seed %llu flow %zu mode %d: %u %s:%u -> %s:%u app %s: got "
-					    "%s rule %d sev %u roles %d/%d, want %s rule %d sev %u "
-					    "roles %d/%d (%s)\n",
-					    (unsigned long long)seed, i, mode, f.proto,
-					    fa_addr_str(&f.src, a, sizeof(a)), f.sport,
-					    fa_addr_str(&f.dst, b, sizeof(b)), f.dport,
-					    f.app ? f.app : "(null)", fa_verdict_name(got.verdict),
-					    got.rule, got.severity, got.src_role, got.dst_role,
-					    fa_verdict_name(want.verdict), want.rule, want.severity,
-					    want.src_role, want.dst_role, got.why);
+				print_error(
+				    "seed %llu flow %zu mode %d: %u %s:%u -> %s:%u app %s: got "
+				    "%s rule %d sev %u roles %d/%d, want %s rule %d sev %u "
+				    "roles %d/%d (%s)\n",
+				    (unsigned long long)seed, i, mode, f.proto,
+				    fa_addr_str(&f.src, a, sizeof(a)), f.sport,
+				    fa_addr_str(&f.dst, b, sizeof(b)), f.dport,
+				    f.app ? f.app : "(null)", fa_verdict_name(got.verdict),
+				    got.rule, got.severity, got.src_role, got.dst_role,
+				    fa_verdict_name(want.verdict), want.rule, want.severity,
+				    want.src_role, want.dst_role, got.why);
 				fail();
 			}
-			bool needs_why = got.verdict != FA_V_ALLOWED && got.verdict != FA_V_OUT_OF_SCOPE;
+			bool needs_why =
+			    got.verdict != FA_V_ALLOWED && got.verdict != FA_V_OUT_OF_SCOPE;
 			assert_int_equal(got.why[0] != '\0', needs_why);
 			seen[got.verdict]++;
 		}
@@ -484,7 +496,7 @@ static void run_seed(uint64_t seed, size_t nroles, size_t nrules, size_t nflows)
 	for (int v = FA_V_ALLOWED; v < FA_V__COUNT; v++) {
 		if (!seen[v])
 			print_error("seed %llu: no %s verdict\n", (unsigned long long)seed,
-				    fa_verdict_name((enum fa_verdict)v));
+			            fa_verdict_name((enum fa_verdict)v));
 		assert_true(seen[v] > 0);
 	}
 	tb_free(&t);

@@ -62,45 +62,30 @@ static inline struct fa_addr tb_addr(const char *s)
 	return a;
 }
 
-static inline struct fa_role_elem E_NET(const char *a, unsigned prefix)
-{
+static inline struct fa_role_elem E_NET(const char *a, unsigned prefix) {
 	return (struct fa_role_elem){.kind = FA_RE_NET, .a = tb_addr(a), .prefix = (uint8_t)prefix};
-}
-static inline struct fa_role_elem E_RANGE(const char *a, const char *b)
-{
+} static inline struct fa_role_elem E_RANGE(const char *a, const char *b) {
 	return (struct fa_role_elem){.kind = FA_RE_RANGE, .a = tb_addr(a), .b = tb_addr(b)};
-}
-static inline struct fa_role_elem E_KIND(enum fa_role_elem_kind k)
-{
+} static inline struct fa_role_elem E_KIND(enum fa_role_elem_kind k) {
 	return (struct fa_role_elem){.kind = (uint8_t)k};
-}
-static inline struct fa_role_elem E_HOST(const char *glob)
-{
+} static inline struct fa_role_elem E_HOST(const char *glob) {
 	return (struct fa_role_elem){.kind = FA_RE_HOST, .host = (char *)glob};
-}
-static inline struct fa_role_elem E_ASN(uint32_t asn)
-{
+} static inline struct fa_role_elem E_ASN(uint32_t asn) {
 	return (struct fa_role_elem){.kind = FA_RE_ASN, .asn = asn};
-}
-static inline struct fa_role_elem E_CC(const char *cc)
-{
+} static inline struct fa_role_elem E_CC(const char *cc) {
 	struct fa_role_elem e = {.kind = FA_RE_COUNTRY};
 	memcpy(e.country, cc, 2);
 	return e;
-}
-static inline struct fa_role_elem E_ROLE(uint32_t r)
-{
+} static inline struct fa_role_elem E_ROLE(uint32_t r) {
 	return (struct fa_role_elem){.kind = FA_RE_ROLE, .role = r};
-}
-static inline struct fa_role_elem NOT(struct fa_role_elem e)
-{
+} static inline struct fa_role_elem NOT(struct fa_role_elem e) {
 	e.negate = true;
 	return e;
 }
 
 /* Adds a role (in scope unless told otherwise); returns its index. */
-static inline uint32_t tb_role_n(struct tb *t, const char *name, bool in_scope,
-				 const struct fa_role_elem *e, size_t n)
+static inline uint32_t
+tb_role_n(struct tb *t, const char *name, bool in_scope, const struct fa_role_elem *e, size_t n)
 {
 	uint32_t r = (uint32_t)t->set.nroles++;
 	struct fa_role *role = &t->roles[r];
@@ -114,13 +99,14 @@ static inline uint32_t tb_role_n(struct tb *t, const char *name, bool in_scope,
 	role->in_scope = in_scope;
 	return r;
 }
-#define TB_ROLE(t, name, scope, ...)                                                              \
-	tb_role_n(t, name, scope, (const struct fa_role_elem[]){__VA_ARGS__},                   \
-		  sizeof((const struct fa_role_elem[]){__VA_ARGS__}) / sizeof(struct fa_role_elem))
+#define TB_ROLE(t, name, scope, ...)                                                               \
+	tb_role_n(t, name, scope, (const struct fa_role_elem[]){__VA_ARGS__},                      \
+	          sizeof((const struct fa_role_elem[]){__VA_ARGS__}) /                             \
+	              sizeof(struct fa_role_elem))
 
 /* Adds a rule with one service item proto lo-hi (lo = hi = 0: any port). */
 static inline uint32_t tb_rule(struct tb *t, const char *id, uint32_t flags, uint32_t src,
-			       uint32_t dst, uint8_t proto, uint16_t lo, uint16_t hi)
+                               uint32_t dst, uint8_t proto, uint16_t lo, uint16_t hi)
 {
 	uint32_t r = (uint32_t)t->set.nrules++;
 	struct fa_rule *rule = &t->rules[r];
@@ -145,7 +131,7 @@ static inline uint32_t tb_rule(struct tb *t, const char *id, uint32_t flags, uin
 
 /* Another port range on the rule's item i (a new item when i = nitems). */
 static inline void tb_rule_port(struct tb *t, uint32_t r, size_t i, uint8_t proto, uint16_t lo,
-				uint16_t hi)
+                                uint16_t hi)
 {
 	struct fa_svc_item *it = &t->items[r][i];
 	if (i == t->rules[r].svc.nitems) {
@@ -167,7 +153,7 @@ static inline void tb_rule_sport(struct tb *t, uint32_t r, uint16_t lo, uint16_t
 }
 
 static inline struct fa_policy_flow tb_flow(uint8_t proto, const char *src, uint16_t sport,
-					    const char *dst, uint16_t dport, const char *app)
+                                            const char *dst, uint16_t dport, const char *app)
 {
 	struct fa_policy_flow f = {.proto = proto, .sport = sport, .dport = dport, .app = app};
 	f.src = tb_addr(src);

@@ -19,7 +19,7 @@ static void build(struct tb *t)
 /* Membership with names/ASN/country, through the index and without it;
  * both must agree with what the test expects. */
 static bool has_full(struct tb *t, uint32_t r, const char *addr, const char *name, uint32_t asn,
-		     const char *cc)
+                     const char *cc)
 {
 	struct fa_addr a = tb_addr(addr);
 	const char *names[2] = {NULL, name};
@@ -98,8 +98,8 @@ static void test_ranges(void **state)
 	struct tb *t = tb_new();
 	uint32_t r4 = TB_ROLE(t, "r4", true, E_RANGE("10.1.1.10", "10.1.1.20"));
 	/* crosses the boundary between the two 64-bit halves of the key */
-	uint32_t r6 = TB_ROLE(t, "r6", true,
-			      E_RANGE("2001:db8::ffff:ffff:ffff:fff0", "2001:db8:0:1::10"));
+	uint32_t r6 =
+	    TB_ROLE(t, "r6", true, E_RANGE("2001:db8::ffff:ffff:ffff:fff0", "2001:db8:0:1::10"));
 	build(t);
 	assert_true(has(t, r4, "10.1.1.10"));
 	assert_true(has(t, r4, "10.1.1.20"));
@@ -120,8 +120,8 @@ static void test_negation_and_nesting(void **state)
 	(void)state;
 	struct tb *t = tb_new();
 	/* the exclusion first: order must not matter */
-	uint32_t lan = TB_ROLE(t, "lan", true, NOT(E_NET("192.168.99.0", 24)),
-			       E_NET("10.0.0.0", 8), E_NET("192.168.0.0", 16));
+	uint32_t lan = TB_ROLE(t, "lan", true, NOT(E_NET("192.168.99.0", 24)), E_NET("10.0.0.0", 8),
+	                       E_NET("192.168.0.0", 16));
 	uint32_t mgmt = TB_ROLE(t, "mgmt", true, E_RANGE("10.1.1.10", "10.1.1.20"));
 	uint32_t admins = TB_ROLE(t, "admins", true, E_ROLE(mgmt), NOT(E_NET("10.1.1.15", 32)));
 	uint32_t others = TB_ROLE(t, "others", true, E_NET("10.1.1.0", 24), NOT(E_ROLE(mgmt)));
@@ -159,9 +159,10 @@ static void test_builtins(void **state)
 	uint32_t any = TB_ROLE(t, "every", true, E_KIND(FA_RE_ANY));
 	build(t);
 	static const char *const private_addrs[] = {
-	    "10.0.0.0",	 "10.255.255.255", "172.16.0.0", "172.31.255.255", "192.168.0.1",
-	    "127.0.0.1", "169.254.1.1",	   "100.64.0.0", "100.127.255.255", "fd00::1",
-	    "fc00::",	 "::1",		   "fe80::1",	 "febf:ffff::1"};
+	    "10.0.0.0",        "10.255.255.255", "172.16.0.0",  "172.31.255.255",
+	    "192.168.0.1",     "127.0.0.1",      "169.254.1.1", "100.64.0.0",
+	    "100.127.255.255", "fd00::1",        "fc00::",      "::1",
+	    "fe80::1",         "febf:ffff::1"};
 	for (size_t i = 0; i < sizeof(private_addrs) / sizeof(*private_addrs); i++) {
 		assert_true(has(t, priv, private_addrs[i]));
 		assert_false(has(t, pub, private_addrs[i]));
@@ -169,15 +170,15 @@ static void test_builtins(void **state)
 		assert_true(has(t, any, private_addrs[i]));
 	}
 	static const char *const public_addrs[] = {
-	    "8.8.8.8",	     "172.32.0.0", "172.15.255.255", "100.128.0.0", "11.0.0.0",
-	    "223.255.255.255", "2001:4860::8888", "2a00::1", "198.51.100.7", "2001:db8::1"};
+	    "8.8.8.8",         "172.32.0.0",      "172.15.255.255", "100.128.0.0",  "11.0.0.0",
+	    "223.255.255.255", "2001:4860::8888", "2a00::1",        "198.51.100.7", "2001:db8::1"};
 	for (size_t i = 0; i < sizeof(public_addrs) / sizeof(*public_addrs); i++) {
 		assert_false(has(t, priv, public_addrs[i]));
 		assert_true(has(t, pub, public_addrs[i]));
 		assert_false(has(t, mc, public_addrs[i]));
 	}
-	static const char *const mc_addrs[] = {"224.0.0.0", "239.255.255.255", "224.0.0.251",
-					       "255.255.255.255", "ff02::1", "ff0e::1"};
+	static const char *const mc_addrs[] = {"224.0.0.0",       "239.255.255.255", "224.0.0.251",
+	                                       "255.255.255.255", "ff02::1",         "ff0e::1"};
 	for (size_t i = 0; i < sizeof(mc_addrs) / sizeof(*mc_addrs); i++) {
 		assert_true(has(t, mc, mc_addrs[i]));
 		assert_false(has(t, pub, mc_addrs[i]));
@@ -185,7 +186,7 @@ static void test_builtins(void **state)
 	}
 	/* reserved: neither public nor private */
 	static const char *const reserved[] = {"0.1.2.3", "240.0.0.1", "255.255.255.254",
-					       "198.18.0.1", "4000::1"};
+	                                       "198.18.0.1", "4000::1"};
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++) {
 		assert_false(has(t, pub, reserved[i]));
 		assert_false(has(t, priv, reserved[i]));
@@ -218,7 +219,7 @@ static void test_names_asn_country(void **state)
 	uint32_t teams = TB_ROLE(t, "teams", true, E_HOST("*.teams.microsoft.com"), E_ASN(8075));
 	uint32_t eu = TB_ROLE(t, "eu", true, E_CC("DE"), E_CC("FR"));
 	uint32_t corp = TB_ROLE(t, "corp", true, E_NET("10.0.0.0", 8), E_HOST("*.corp.example"),
-				NOT(E_NET("10.9.0.0", 16)), NOT(E_HOST("bad.corp.example")));
+	                        NOT(E_NET("10.9.0.0", 16)), NOT(E_HOST("bad.corp.example")));
 	uint32_t corp_no_as = TB_ROLE(t, "corp-no-as", true, E_ROLE(corp), NOT(E_ASN(64500)));
 	uint32_t eu_lan = TB_ROLE(t, "eu-lan", true, E_ROLE(eu), E_NET("192.168.0.0", 16));
 	build(t);
@@ -259,7 +260,7 @@ static void test_many_segments(void **state)
 		size_t n = 0;
 		for (int k = 0; k < 6; k++) {
 			snprintf(addr, sizeof(addr), "10.1.%d.%d", (r * 7 + k * 13) % 4,
-				 (r * 37 + k * 61) % 256);
+			         (r * 37 + k * 61) % 256);
 			e[n++] = E_NET(addr, (unsigned)(28 + (r + k) % 5));
 		}
 		snprintf(addr, sizeof(addr), "10.1.1.%d", r * 3);
@@ -274,7 +275,7 @@ static void test_many_segments(void **state)
 	uint32_t first = 10u << 24 | 0u << 16 | 255u << 8 | 250u; /* 10.0.255.250 */
 	for (uint32_t x = first; x < first + 4 * 256 + 12; x++) {
 		snprintf(addr, sizeof(addr), "%u.%u.%u.%u", x >> 24, (x >> 16) & 255,
-			 (x >> 8) & 255, x & 255);
+		         (x >> 8) & 255, x & 255);
 		for (uint32_t r = 0; r < t->set.nroles; r++)
 			members += has(t, r, addr); /* asserts index == plain */
 	}
