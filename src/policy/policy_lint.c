@@ -151,7 +151,11 @@ static bool rule_meets(const struct fa_rule *a, const struct fa_rule *b)
 	bool fwd = role_meets(a->src_role, b->src_role) && role_meets(a->dst_role, b->dst_role);
 	bool rev = ((a->flags | b->flags) & FA_RULE_BIDIR) &&
 	           role_meets(a->src_role, b->dst_role) && role_meets(a->dst_role, b->src_role);
-	return (fwd || rev) && svc_meets(&a->svc, &b->svc);
+	/* Initiator ports that cannot both hold keep two one-way rules apart
+	 * (a "<->" rule's port sits on either end, so it is not compared). */
+	bool sports = ((a->flags | b->flags) & FA_RULE_BIDIR) ||
+	              ports_meet(a->src_ports, a->nsrc_ports, b->src_ports, b->nsrc_ports);
+	return (fwd || rev) && sports && svc_meets(&a->svc, &b->svc);
 }
 
 static void lint_rules(struct pl_ctx *c)

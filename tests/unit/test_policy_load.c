@@ -260,7 +260,10 @@ static void test_warnings(void **state)
 	                       "rule sev a -> b udp 53 severity low\n"
 	                       "rule sev2 a -> b udp 53, 5353 severity high\n" /* overlaps sev */
 	                       "deny d a -> b tcp 80\n" /* deny vs allow: fine */
-	                       "rule distinct a -> b udp 9\n");
+	                       "rule distinct a -> b udp 9\n"
+	                       /* initiator ports that cannot both hold: no overlap */
+	                       "rule media a port 3478 -> b udp 3478 app STUN\n"
+	                       "rule media2 a port 50000-59999 -> b udp 3478 app RTP\n");
 	const char *files[1] = {"w.policy"};
 	struct run r = {0};
 	load(&r, files, 1, NULL, false);
@@ -286,6 +289,7 @@ static void test_warnings(void **state)
 	                               "rule, scope or role uses it\n"));
 	assert_null(strstr(r.diag, "rule d "));
 	assert_null(strstr(r.diag, "distinct"));
+	assert_null(strstr(r.diag, "media"));
 	run_free(&r);
 }
 
