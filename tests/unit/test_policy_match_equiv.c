@@ -377,7 +377,7 @@ static void random_policy(struct tb *t, size_t nroles, size_t nrules)
 		size_t n = rnd(12) == 0 ? 0 : 1 + rnd(5);
 		for (size_t i = 0; i < n; i++)
 			el[i] = random_elem(t, (uint32_t)r);
-		snprintf(t->names[TB_RULES + r], sizeof(t->names[0]), "role%zu", r);
+		snprintf(t->names[TB_RULES + r], sizeof(t->names[0]), "role%u", (unsigned)r);
 		tb_role_n(t, t->names[TB_RULES + r], rnd(3) == 0, el, n);
 	}
 	for (size_t n = 0; n < nrules; n++) {
