@@ -21,6 +21,7 @@
 #include "policy/policy.h"
 
 struct fa_report_info;
+struct fa_snapshot_box;
 
 struct fa_engine_opts {
 	const char *const *inputs; /* capture files, read in order; "-" = stdin */
@@ -52,6 +53,13 @@ struct fa_engine_opts {
 	const struct fa_report_info *report_info;
 	FILE *learn_fp;            /* draft rules for undocumented traffic, or NULL */
 	uint8_t fail_on;           /* enum fa_severity: res->violations threshold */
+
+	/* The dashboard: snapshots are published here a few times a second
+	 * (NULL = no dashboard). */
+	struct fa_snapshot_box *snapshots;
+	const char *policy_label;  /* for the dashboard header, or NULL */
+	double speed;              /* replay pace: 1 = as captured, 10 = ten times
+				    * faster, 0 = as fast as possible */
 };
 
 struct fa_engine_result {

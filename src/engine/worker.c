@@ -10,6 +10,7 @@
 #include "dpi/dpi.h"
 #include "enrich/geo.h"
 #include "enrich/names.h"
+#include "live_view.h"
 #include "output/sink.h"
 #include "ring.h"
 
@@ -35,6 +36,10 @@ struct flow_ext {
 	struct fa_dpi_flow *dpi; /* nDPI state while detection runs */
 	struct fa_dpi_result res;
 	char *dst_name;
+	/* The verdict decided when the application became known, for the live
+	 * view; the record's verdict is decided again at the end. */
+	uint8_t ev_verdict, ev_severity;
+	int32_t ev_rule, ev_src_role, ev_dst_role;
 };
 
 struct fa_worker {
@@ -48,6 +53,7 @@ struct fa_worker {
 	pthread_t thread;
 	bool started;
 	uint64_t now_us;
+	uint64_t pub_gen; /* the live view's request last answered */
 };
 
 static const char *proto_name(uint8_t proto, char *buf, size_t len)
@@ -79,36 +85,154 @@ static const char *role_name(const struct fa_policy_set *set, int32_t role)
 	return role >= 0 && (size_t)role < set->nroles ? set->roles[role].name : NULL;
 }
 
+/* The policy verdict of a flow from what is known of it. */
+static void match_flow(const struct fa_shared *sh, const struct fa_flow *f, const char *app,
+                       bool guessed, const char *host, const char *dst_name,
+                       const struct fa_geo_info *sg, const struct fa_geo_info *dg,
+                       struct fa_policy_verdict *v)
+{
+	struct fa_policy_flow pf = {
+	    .proto = f->proto,
+	    .src = f->src,
+	    .dst = f->dst,
+	    .sport = f->sport,
+	    .dport = f->dport,
+	    .app = app,
+	    .app_guessed = guessed,
+	    .dst_names = {host, dst_name},
+	    .src_asn = sg ? sg->asn : 0,
+	    .dst_asn = dg ? dg->asn : 0,
+	    .src_country = sg && sg->country[0] ? sg->country : NULL,
+	    .dst_country = dg && dg->country[0] ? dg->country : NULL,
+	};
+	fa_policy_match(sh->policy, &sh->match, &pf, v);
+}
+
 /* The policy verdict of a finished flow, into v and the record. */
 static void judge(const struct fa_shared *sh, const struct fa_flow *f, struct fa_flow_record *r,
-		  const struct fa_geo_info *sg, const struct fa_geo_info *dg,
-		  struct fa_policy_verdict *v)
+                  const struct fa_geo_info *sg, const struct fa_geo_info *dg,
+                  struct fa_policy_verdict *v)
 {
 	const struct fa_policy_set *set = sh->policy;
-	struct fa_policy_flow pf = {
-		.proto = f->proto,
-		.src = f->src,
-		.dst = f->dst,
-		.sport = f->sport,
-		.dport = f->dport,
-		.app = r->app,
-		.app_guessed = r->app_guessed,
-		.dst_names = {r->hostname, r->dst_name},
-		.src_asn = r->has_src_geo ? sg->asn : 0,
-		.dst_asn = r->has_dst_geo ? dg->asn : 0,
-		.src_country = r->has_src_geo && sg->country[0] ? sg->country : NULL,
-		.dst_country = r->has_dst_geo && dg->country[0] ? dg->country : NULL,
-	};
-	fa_policy_match(set, &sh->match, &pf, v);
+	match_flow(sh, f, r->app, r->app_guessed, r->hostname, r->dst_name,
+	           r->has_src_geo ? sg : NULL, r->has_dst_geo ? dg : NULL, v);
 	r->verdict = fa_verdict_name((enum fa_verdict)v->verdict);
 	r->severity = v->severity ? fa_severity_name((enum fa_severity)v->severity) : NULL;
 	r->rule = v->rule >= 0 && (size_t)v->rule < set->nrules ? set->rules[v->rule].id : NULL;
 	r->policy = v->policy >= 0 && (size_t)v->policy < set->npolicies
-			    ? set->policies[v->policy].name
-			    : NULL;
+	                ? set->policies[v->policy].name
+	                : NULL;
 	r->src_role = role_name(set, v->src_role);
 	r->dst_role = role_name(set, v->dst_role);
 	r->why = v->why[0] ? v->why : NULL;
+}
+
+/* As soon as nDPI has named the application: the verdict the live view
+ * shows while the flow goes on. */
+static void judge_early(struct fa_worker *w, const struct fa_flow *f, struct flow_ext *x)
+{
+	struct fa_dpi_names names;
+	struct fa_geo_info sg, dg;
+	struct fa_policy_verdict v;
+	bool hs = w->geo && fa_geo_lookup(w->geo, &f->src, &sg);
+	bool hd = w->geo && fa_geo_lookup(w->geo, &f->dst, &dg);
+	fa_dpi_names(w->dpi, &x->res, &names);
+	match_flow(w->sh, f, names.app, x->res.guessed, x->res.hostname, x->dst_name,
+	           hs ? &sg : NULL, hd ? &dg : NULL, &v);
+	x->ev_verdict = v.verdict;
+	x->ev_severity = v.severity;
+	x->ev_rule = v.rule;
+	x->ev_src_role = v.src_role;
+	x->ev_dst_role = v.dst_role;
+}
+
+static void lv_from_flow(struct lv_flow *o, const struct fa_flow *f)
+{
+	memset(o, 0, sizeof(*o));
+	o->proto = f->proto;
+	o->src = f->src;
+	o->dst = f->dst;
+	o->sport = f->sport;
+	o->dport = f->dport;
+	o->pkts = f->pkts[0] + f->pkts[1];
+	o->bytes = f->bytes[0] + f->bytes[1];
+	o->first_us = f->ts_first;
+	o->last_us = f->ts_last;
+	o->rule = o->src_role = o->dst_role = -1;
+}
+
+struct top_ctx {
+	struct fa_worker *w;
+	struct lv_flow top[LV_TOP];
+	size_t n;
+};
+
+/* Keeps the LV_TOP largest flows (by bytes) seen so far. */
+static void collect_top(struct fa_flow *f, void *ctx)
+{
+	struct top_ctx *t = ctx;
+	uint64_t bytes = f->bytes[0] + f->bytes[1];
+	size_t slot = t->n;
+	if (t->n == LV_TOP) {
+		slot = 0;
+		for (size_t i = 1; i < LV_TOP; i++)
+			if (t->top[i].bytes < t->top[slot].bytes)
+				slot = i;
+		if (t->top[slot].bytes >= bytes)
+			return;
+	} else {
+		t->n++;
+	}
+	struct lv_flow *o = &t->top[slot];
+	struct flow_ext *x = fa_flow_user(f);
+	lv_from_flow(o, f);
+	if (x->res.done) {
+		struct fa_dpi_names names;
+		fa_dpi_names(t->w->dpi, &x->res, &names);
+		snprintf(o->app, sizeof(o->app), "%s", names.app);
+	} else {
+		snprintf(o->app, sizeof(o->app), "(detecting)");
+	}
+	o->verdict = x->ev_verdict;
+	o->severity = x->ev_severity;
+	o->rule = x->ev_verdict ? x->ev_rule : -1;
+	o->src_role = x->ev_verdict ? x->ev_src_role : -1;
+	o->dst_role = x->ev_verdict ? x->ev_dst_role : -1;
+}
+
+/* Answers the live view's request for this worker's largest flows. */
+static void maybe_publish(struct fa_worker *w)
+{
+	struct fa_live_view *lv = w->sh->live;
+	if (!lv)
+		return;
+	uint64_t gen = atomic_load_explicit(&lv->gen, memory_order_relaxed);
+	if (gen == w->pub_gen)
+		return;
+	w->pub_gen = gen;
+	struct top_ctx t = {.w = w, .n = 0};
+	fa_flowtab_foreach(w->tab, collect_top, &t);
+	struct fa_flowtab_stats st;
+	fa_flowtab_stats(w->tab, &st);
+	lv_publish(lv, w->id, t.top, t.n, st.active);
+}
+
+static void lv_ended(struct fa_live_view *lv, const struct fa_flow *f,
+                     const struct fa_flow_record *r, const struct fa_policy_verdict *v)
+{
+	struct lv_flow o;
+	lv_from_flow(&o, f);
+	o.ended = true;
+	snprintf(o.app, sizeof(o.app), "%s", r->app ? r->app : "");
+	if (r->verdict) {
+		o.verdict = v->verdict;
+		o.severity = v->severity;
+		o.rule = v->rule;
+		o.src_role = v->src_role;
+		o.dst_role = v->dst_role;
+		snprintf(o.why, sizeof(o.why), "%s", v->why);
+	}
+	lv_flow_ended(lv, &o);
 }
 
 static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext *x,
@@ -150,11 +274,13 @@ static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext
 	r.tunnel = f->tunnel ? fa_tunnel_name((enum fa_tunnel)f->tunnel) : NULL;
 
 	struct fa_shared *sh = w->sh;
-	struct fa_policy_verdict v;
+	struct fa_policy_verdict v = {0};
 	if (sh->policy)
 		judge(sh, f, &r, &sg, &dg, &v);
 
 	pthread_mutex_lock(&sh->out_lock);
+	if (sh->live)
+		lv_ended(sh->live, f, &r, &v);
 	if (sh->audit) {
 		struct fa_audit_flow af = {
 			.proto = f->proto,
@@ -257,6 +383,7 @@ void fa_worker_free(struct fa_worker **wp)
 
 void fa_worker_packet(struct fa_worker *w, const struct fa_pkt *pkt)
 {
+	maybe_publish(w);
 	if (pkt->ts_us > w->now_us) {
 		w->now_us = pkt->ts_us;
 		fa_flowtab_expire(w->tab, w->now_us);
@@ -275,12 +402,16 @@ void fa_worker_packet(struct fa_worker *w, const struct fa_pkt *pkt)
 	}
 	if (pkt->icmp_error || !x->dpi || !pkt->l3_len)
 		return;
-	if (fa_dpi_packet(w->dpi, x->dpi, f->proto, pkt->l3, pkt->l3_len, pkt->ts_us, &x->res))
+	if (fa_dpi_packet(w->dpi, x->dpi, f->proto, pkt->l3, pkt->l3_len, pkt->ts_us, &x->res)) {
 		fa_dpi_flow_free(&x->dpi); /* detection complete: keep the result only */
+		if (w->sh->policy && w->sh->live)
+			judge_early(w, f, x);
+	}
 }
 
 void fa_worker_tick(struct fa_worker *w, uint64_t now_us)
 {
+	maybe_publish(w);
 	if (now_us > w->now_us) {
 		w->now_us = now_us;
 		fa_flowtab_expire(w->tab, now_us);

@@ -11,6 +11,7 @@
 #include "flow/flow.h"
 
 struct fa_audit;
+struct fa_live_view;
 struct fa_geo;
 struct fa_names;
 struct fa_sink;
@@ -25,6 +26,7 @@ struct fa_shared {
 	const struct fa_policy_set *policy; /* or NULL */
 	struct fa_match_opts match;
 	struct fa_audit *audit;             /* with a policy; under out_lock */
+	struct fa_live_view *live;          /* with a dashboard, else NULL */
 	pthread_mutex_t out_lock;
 	int write_error; /* first sink error, under out_lock */
 	uint64_t flows_written;
