@@ -23,4 +23,12 @@ int cli_load_learn_baseline(const struct fa_dpi_opts *dpi_opts, struct fa_policy
 
 bool cli_parse_unknown_app(const char *s, enum fa_unknown_app_mode *m);
 
+/* A filter expression from a file ('#' comments to the end of a line), or
+ * from the command line's remaining words; malloc'd, NULL on failure. */
+char *cli_read_filter_file(const char *path);
+char *cli_join_args(int argc, char **argv);
+
+/* Paths (malloc'd) of the bundled *.protos signature files; returns how many. */
+size_t cli_find_signatures(char **paths, size_t max);
+
 #endif

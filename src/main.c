@@ -144,111 +144,6 @@ static bool list_add(struct list *l, const char *v)
 	return true;
 }
 
-static char *read_filter_file(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		return NULL;
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	size_t n;
-	while (buf && (n = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
-		len += n;
-		if (len + 1 == cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	fclose(fp);
-	if (buf) {
-		buf[len] = '\0';
-		/* '#' starts a comment to the end of the line, as in tcpdump -F. */
-		for (char *p = buf; *p; p++) {
-			if (*p == '#')
-				while (*p && *p != '\n')
-					*p++ = ' ';
-			if (*p == '\n')
-				*p = ' ';
-		}
-	}
-	return buf;
-}
-
-static char *join_args(int argc, char **argv)
-{
-	size_t len = 1;
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	char *s = malloc(len);
-	if (!s)
-		return NULL;
-	size_t off = 0;
-	for (int i = 0; i < argc; i++) {
-		size_t n = strlen(argv[i]);
-		if (i)
-			s[off++] = ' ';
-		memcpy(s + off, argv[i], n);
-		off += n;
-	}
-	s[off] = '\0';
-	return s;
-}
-
-/* The bundled signatures: next to an installed binary
- * (PREFIX/share/flowaudit/signatures), else in the source tree it was
- * built from. Every *.protos file there is loaded, in name order. */
-static void find_bundled_signatures(struct cli *c)
-{
-	const char *dirs[3] = {NULL, NULL, NULL};
-	char exe[PATH_MAX], installed[PATH_MAX + 64];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(installed, sizeof(installed), "%s/../share/flowaudit/signatures",
-			         exe);
-			dirs[0] = installed;
-		}
-	}
-#ifdef FLOWAUDIT_SRC_SIGDIR
-	dirs[1] = FLOWAUDIT_SRC_SIGDIR;
-#endif
-	for (size_t d = 0; d < 2; d++) {
-		struct dirent **ents;
-		if (!dirs[d])
-			continue;
-		int cnt = scandir(dirs[d], &ents, NULL, alphasort);
-		if (cnt < 0)
-			continue;
-		for (int i = 0; i < cnt; i++) {
-			const char *name = ents[i]->d_name;
-			size_t len = strlen(name);
-			if (len > 7 && strcmp(name + len - 7, ".protos") == 0 &&
-			    c->nsig_paths < MAX_LIST) {
-				size_t plen = strlen(dirs[d]) + len + 2;
-				char *p = malloc(plen);
-				if (p) {
-					snprintf(p, plen, "%s/%s", dirs[d], name);
-					c->sig_paths[c->nsig_paths++] = p;
-					list_add(&c->sigs, p);
-				}
-			}
-			free(ents[i]);
-		}
-		free(ents);
-		if (c->nsig_paths)
-			return;
-	}
-}
-
 enum {
 	OPT_MAX_FLOWS = 256,
 	OPT_TCP_TO,
@@ -440,11 +335,11 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		if (optind < argc)
 			return usage_error(
 			    "give the filter either with -F or as arguments, not both");
-		c->bpf = read_filter_file(filter_file);
+		c->bpf = cli_read_filter_file(filter_file);
 		if (!c->bpf)
 			return usage_error("cannot read filter file '%s'", filter_file);
 	} else if (optind < argc) {
-		c->bpf = join_args(argc - optind, argv + optind);
+		c->bpf = cli_join_args(argc - optind, argv + optind);
 		if (!c->bpf)
 			return usage_error("out of memory");
 	}
@@ -470,8 +365,11 @@ int main(int argc, char **argv)
 		if (rc >= 0)
 			goto out;
 	}
-	if (!c.no_signatures && !c.sigs.n)
-		find_bundled_signatures(&c);
+	if (!c.no_signatures && !c.sigs.n) {
+		c.nsig_paths = cli_find_signatures(c.sig_paths, MAX_LIST);
+		for (size_t i = 0; i < c.nsig_paths; i++)
+			list_add(&c.sigs, c.sig_paths[i]);
+	}
 	c.eo.dpi.signature_files = c.no_signatures ? NULL : c.sigs.v;
 	c.eo.dpi.nsignature_files = c.no_signatures ? 0 : c.sigs.n;
 	if (policy_cmd) {
