@@ -31,7 +31,16 @@ struct engine {
 	unsigned share0; /* of 256 hash buckets, those worker 0 handles */
 	uint64_t now_us, last_tick_us;
 	uint64_t frames, bytes;
+	uint64_t last_ts_us; /* of the frame before, whichever input it was in */
+	int last_link;       /* link type of the input before; -1 for none */
 	struct fa_progress prog;
+};
+
+/* What one input held that is worth one line once it has been read:
+ * frames cut by the snaplen, and time going backwards. */
+struct input_notes {
+	uint64_t frames, cut, back;
+	uint64_t back_us, back_at; /* the largest step back, and its frame */
 };
 
 static unsigned default_workers(void)
@@ -91,10 +100,48 @@ static void dispatch(struct engine *e, const struct fa_pkt *p)
 	}
 }
 
+static void note_frame(struct input_notes *n, const struct fa_frame *fr, uint64_t prev_ts_us)
+{
+	n->frames++;
+	if (fr->caplen < fr->wire_len)
+		n->cut++;
+	if (fr->ts_us < prev_ts_us) {
+		n->back++;
+		if (prev_ts_us - fr->ts_us > n->back_us) {
+			n->back_us = prev_ts_us - fr->ts_us;
+			n->back_at = n->frames;
+		}
+	}
+}
+
+/* Time going backwards is a warning: flows still time out by the latest
+ * time seen, so a flow may last past its idle timeout. A snaplen is only
+ * information: detection sees the captured part of each frame. */
+static void print_notes(const struct fa_engine_opts *o, const struct fa_capture *cap,
+                        const struct input_notes *n)
+{
+	if (n->back)
+		fprintf(o->notice_fp,
+		        "flowaudit: %s: frames stamped earlier than the frame before them: %llu "
+		        "(the largest step back: %llu.%06llu s, at frame %llu); they are "
+		        "processed in file order, and flows time out by the latest time seen\n",
+		        fa_capture_name(cap), (unsigned long long)n->back,
+		        (unsigned long long)(n->back_us / FA_USEC_PER_SEC),
+		        (unsigned long long)(n->back_us % FA_USEC_PER_SEC),
+		        (unsigned long long)n->back_at);
+	if (n->cut && !o->quiet)
+		fprintf(o->notice_fp,
+		        "flowaudit: %s: frames captured shorter than sent: %llu of %llu "
+		        "(snaplen %u bytes); detection sees only the captured part\n",
+		        fa_capture_name(cap), (unsigned long long)n->cut,
+		        (unsigned long long)n->frames, fa_capture_snaplen(cap));
+}
+
 static void read_input(struct engine *e, struct fa_capture *cap)
 {
 	const struct fa_engine_opts *o = e->o;
 	int link = fa_capture_linktype(cap);
+	struct input_notes n = {0};
 	struct fa_frame fr;
 	struct fa_pkt pkt;
 	int rc;
@@ -104,10 +151,18 @@ static void read_input(struct engine *e, struct fa_capture *cap)
 		        "flowaudit: %s: link type %s (%d) is not decoded; its frames are counted "
 		        "as decode errors\n",
 		        fa_capture_name(cap), fa_capture_linktype_name(cap), link);
+	if (e->last_link >= 0 && e->last_link != link && !o->quiet)
+		fprintf(o->notice_fp,
+		        "flowaudit: %s: link type %s (%d), unlike the input before it; each "
+		        "input is decoded by its own link type\n",
+		        fa_capture_name(cap), fa_capture_linktype_name(cap), link);
+	e->last_link = link;
 	fa_progress_begin(&e->prog, fa_capture_name(cap));
 	while ((rc = fa_capture_next(cap, &fr)) == 1) {
 		e->frames++;
 		e->bytes += fr.wire_len;
+		note_frame(&n, &fr, e->frames > 1 ? e->last_ts_us : fr.ts_us);
+		e->last_ts_us = fr.ts_us;
 		if (fr.ts_us > e->now_us)
 			e->now_us = fr.ts_us;
 		if (fa_decode(e->dec, link, fr.data, fr.caplen, fr.wire_len, fr.ts_us, &pkt) ==
@@ -125,12 +180,17 @@ static void read_input(struct engine *e, struct fa_capture *cap)
 		}
 	}
 	fa_progress_end(&e->prog);
-	if (rc < 0) {
-		fprintf(
-		    o->notice_fp,
-		    "flowaudit: %s (after %llu frames in all); the rest of this file is skipped\n",
-		    fa_capture_error(cap), (unsigned long long)e->frames);
-	}
+	if (rc < 0 && n.frames)
+		fprintf(o->notice_fp,
+		        "flowaudit: %s; frame %llu is damaged: frames 1 to %llu were processed, "
+		        "the rest of this file is skipped\n",
+		        fa_capture_error(cap), (unsigned long long)n.frames + 1,
+		        (unsigned long long)n.frames);
+	else if (rc < 0)
+		fprintf(o->notice_fp,
+		        "flowaudit: %s; frame 1 is damaged: nothing in this file could be read\n",
+		        fa_capture_error(cap));
+	print_notes(o, cap, &n);
 }
 
 static int open_outputs(struct engine *e, char *errbuf, size_t errlen)
@@ -333,6 +393,7 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 	}
 
 	e.o = o;
+	e.last_link = -1;
 	pthread_mutex_init(&e.sh.out_lock, NULL);
 	fa_progress_init(&e.prog, o->notice_fp, o->progress);
 
