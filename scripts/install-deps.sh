@@ -9,10 +9,11 @@ set -eu
 BUILD="build-essential cmake pkg-config libpcap-dev libndpi-dev libndpi-bin
 libmaxminddb-dev libncurses-dev libcmocka-dev libxxhash-dev"
 TEST="python3 libmaxmind-db-writer-perl tcpdump iproute2 tmux"
+FUZZ="clang libclang-rt-14-dev" # libFuzzer and the sanitizer runtimes
 LAB="python3-scapy tshark curl nginx-light openssl dnsmasq dnsutils iputils-ping
 ncat socat"
 
-pkgs="$BUILD $TEST"
+pkgs="$BUILD $TEST $FUZZ"
 [ "${1:-}" = "--lab" ] && pkgs="$pkgs $LAB"
 
 missing=""

@@ -20,3 +20,11 @@ cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+# Fuzzing, in its own clang build: every target replays its regression
+# inputs, then fuzzes from its seed corpus for FLOWAUDIT_FUZZ_SECONDS
+# (default 30) each; the long runs are in docs/robustness.md.
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOWAUDIT_FUZZ=ON \
+	-DFLOWAUDIT_FUZZ_SECONDS="${FLOWAUDIT_FUZZ_SECONDS:-30}"
+cmake --build build-fuzz -j"$jobs" --target fuzz_decode fuzz_flow_dpi fuzz_policy fuzz_site
+ctest --test-dir build-fuzz --output-on-failure -j"$jobs" -R '^fuzz\.'

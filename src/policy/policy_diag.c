@@ -39,6 +39,10 @@ static void quote_line(const struct pl_ctx *c, const struct fa_srcloc *loc)
 	fputs("^\n", c->diag);
 }
 
+/* The attribute lets the compiler check every caller's format string. */
+static void vdiag(struct pl_ctx *c, const char *kind, const struct fa_srcloc *loc, const char *fmt,
+                  va_list ap) __attribute__((format(printf, 4, 0)));
+
 static void vdiag(struct pl_ctx *c, const char *kind, const struct fa_srcloc *loc, const char *fmt,
                   va_list ap)
 {
