@@ -22,9 +22,10 @@ struct fa_tui_opts {
 };
 
 /* Takes over the terminal and starts the drawing thread. Fails (FA_ERR_USAGE,
- * with a message in errbuf) when standard input or output is not a terminal,
- * or when curses cannot use it. Sets LC_CTYPE from the environment so that
- * non-ASCII text is drawn. */
+ * with a message in errbuf) when standard output is not a terminal, or when
+ * curses cannot use it. Keys are read from standard input, or from the
+ * controlling terminal when standard input is not one (a capture on it). Sets LC_CTYPE from the
+ * environment so that non-ASCII text is drawn. */
 int fa_tui_start(struct fa_tui **out, const struct fa_tui_opts *o, char *errbuf, size_t errlen);
 /* Blocks until the user quits (q); used at the end of a replay, when the
  * last view stays on the screen. */

@@ -201,9 +201,9 @@ static int header(struct tui_frame *f, const struct fa_snapshot *s, const struct
 	tui_fmt_bps(a, sizeof(a), s->bps);
 	rc |= stat(f, 1, &col, "", a, cs);
 	tui_fmt_count(a, sizeof(a), s->flows_active);
-	rc |= stat(f, 1, &col, "flows ", a, cs);
+	rc |= stat(f, 1, &col, "active flows ", a, cs);
 	tui_fmt_count(a, sizeof(a), s->kernel_drops);
-	rc |= stat(f, 1, &col, "drops ", a, cs);
+	rc |= stat(f, 1, &col, "kernel drops ", a, cs);
 	tui_fmt_count(a, sizeof(a), s->decode_errors);
 	rc |= stat(f, 1, &col, "decode errors ", a, cs);
 	tui_fmt_count(a, sizeof(a), s->packets);

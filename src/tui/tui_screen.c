@@ -16,6 +16,7 @@
 
 struct tui_screen {
 	SCREEN *scr;
+	FILE *keys; /* the terminal, when standard input carries a capture */
 	bool ended;
 	struct tui_charset cs;
 	attr_t attr[TS__COUNT];
@@ -63,11 +64,10 @@ static void styles_color(struct tui_screen *t)
 int tui_screen_open(struct tui_screen **out, int color, char *errbuf, size_t errlen)
 {
 	*out = NULL;
-	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+	if (!isatty(STDOUT_FILENO)) {
 		snprintf(errbuf, errlen,
-		         "the dashboard needs a terminal: standard %s is not one "
-		         "(run without --tui, or write --json/--report files instead)",
-		         isatty(STDOUT_FILENO) ? "input" : "output");
+		         "the dashboard needs a terminal: standard output is not one "
+		         "(run without --tui, or write --json/--report files instead)");
 		return FA_ERR_USAGE;
 	}
 	struct tui_screen *t = calloc(1, sizeof(*t));
@@ -75,14 +75,28 @@ int tui_screen_open(struct tui_screen **out, int color, char *errbuf, size_t err
 		snprintf(errbuf, errlen, "out of memory starting the dashboard");
 		return FA_ERR_NOMEM;
 	}
+	/* `-r -` reads the capture from standard input: keys then come from
+	 * the controlling terminal */
+	if (!isatty(STDIN_FILENO)) {
+		t->keys = fopen("/dev/tty", "r");
+		if (!t->keys) {
+			snprintf(errbuf, errlen,
+			         "the dashboard needs a terminal for keys: standard input is "
+			         "not one and there is no controlling terminal");
+			free(t);
+			return FA_ERR_USAGE;
+		}
+	}
 	/* ncursesw draws multibyte text only under the user's character set */
 	setlocale(LC_CTYPE, "");
 	tui_charset_init(&t->cs, strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
-	t->scr = newterm(NULL, stdout, stdin);
+	t->scr = newterm(NULL, stdout, t->keys ? t->keys : stdin);
 	if (!t->scr) {
 		const char *term = getenv("TERM");
 		snprintf(errbuf, errlen, "the dashboard cannot use terminal type '%s' (check TERM)",
 		         term ? term : "");
+		if (t->keys)
+			fclose(t->keys);
 		free(t);
 		return FA_ERR_USAGE;
 	}
@@ -119,6 +133,8 @@ void tui_screen_close(struct tui_screen **tp)
 		return;
 	tui_screen_end(t);
 	delscreen(t->scr);
+	if (t->keys)
+		fclose(t->keys);
 	free(t);
 	*tp = NULL;
 }
