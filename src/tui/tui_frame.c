@@ -190,9 +190,10 @@ static int header(struct tui_frame *f, const struct fa_snapshot *s, const struct
 		return rc;
 	}
 	rc |= stat(f, 0, &col, s->live ? "live " : "file ", s->source ? s->source : "-", cs);
-	rc |= stat(f, 0, &col, "policy ", s->policy ? s->policy : "none", cs);
 	tui_fmt_elapsed(a, sizeof(a), s->elapsed_us);
 	rc |= stat(f, 0, &col, "elapsed ", a, cs);
+	/* last: policy names can be long, and are the one thing cut */
+	rc |= stat(f, 0, &col, "policy ", s->policy ? s->policy : "none", cs);
 	f->width = saved;
 
 	col = 0;
@@ -343,12 +344,13 @@ static int list(struct tui_frame *f, const struct fa_snapshot *s, struct tui_sta
 }
 
 static int overlay(struct tui_frame *f, struct tui_state *st, const char *title,
-                   const struct tui_lines *text, size_t *top, const struct tui_charset *cs)
+                   const struct tui_lines *text, unsigned indent, size_t *top,
+                   const struct tui_charset *cs)
 {
 	struct tui_lines wrapped = {0};
 	unsigned col = 0;
 	int rc = put(f, LIST_TOP - 1, &col, TS_HEAD, title, f->width, 0, cs);
-	rc |= tui_lines_wrap(&wrapped, text, f->width > 2 ? f->width - 2 : 1, 13, cs);
+	rc |= tui_lines_wrap(&wrapped, text, f->width > 2 ? f->width - 2 : 1, indent, cs);
 	if (*top + st->page > wrapped.n)
 		*top = wrapped.n > st->page ? wrapped.n - st->page : 0;
 	for (unsigned i = 0; i < st->page && *top + i < wrapped.n; i++) {
@@ -382,10 +384,12 @@ int tui_frame_build(struct tui_frame *f, const struct fa_snapshot *s, struct tui
 		struct tui_lines help = {0};
 		size_t top = 0;
 		rc |= tui_help(&help);
-		rc |= overlay(f, st, " Help: any key closes", &help, &top, cs);
+		rc |= overlay(f, st, " Help: any key closes", &help, 0, &top, cs);
 		tui_lines_clear(&help);
 	} else if (st->details_open) {
-		rc |= overlay(f, st, " Details: Esc closes", &st->details, &st->details_top, cs);
+		/* continuation lines under the values ("Why:         ...") */
+		rc |=
+		    overlay(f, st, " Details: Esc closes", &st->details, 13, &st->details_top, cs);
 	} else {
 		rc |= list(f, s, st, t, cs);
 	}
