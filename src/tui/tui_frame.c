@@ -129,6 +129,8 @@ static int put(struct tui_frame *f, unsigned row, unsigned *col, unsigned style,
 		w = room; /* a fixed width: pad */
 	} else if (w > room) {
 		w = room;
+		if (strspn(s, " ") == strlen(s)) /* a gap cut short is no ellipsis */
+			s = "";
 	}
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 128;

@@ -20,8 +20,8 @@ cleanup() {
 	rm -rf "$DIR"
 }
 trap cleanup EXIT INT TERM
-# a session that outlives the demos, so the server is not shutting down
-# (after a demo's session ends) when the next one starts
+# a placeholder that outlives the demos, so the tmux server is not shutting down
+# (after a demo's tmux window closes) when the next one starts
 tm new-session -d -s keep -x 80 -y 24 "sleep 600"
 
 fail() {
@@ -30,7 +30,7 @@ fail() {
 	exit 1
 }
 
-# start NAME [demo options]: the demo in a new 80x24 session
+# start NAME [demo options]: the demo in a new 80x24 tmux window
 start() {
 	name=$1
 	shift

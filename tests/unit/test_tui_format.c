@@ -1,4 +1,4 @@
-/* test_tui_format.c - the dashboard's text helpers: fitting into columns
+/* test_tui_format.c - the dashboard's text functions: fitting into columns
  * (ellipsis, UTF-8, control characters), numbers, rates, times, wrapping. */
 #include <setjmp.h>
 #include <stdarg.h>
