@@ -18,6 +18,8 @@
 #include "common/fa_error.h"
 #include "engine/engine.h"
 #include "output/sink.h"
+#include "output/snapshot.h"
+#include "tui/tui.h"
 
 #define EXIT_VIOLATIONS 1
 #define EXIT_USAGE 2
@@ -38,6 +40,8 @@ struct cli {
 	const char *site;
 	bool learn;
 	bool fail_on_set;
+	bool tui;
+	bool speed_set;
 	bool no_signatures;
 	bool quiet;
 	bool no_progress;
@@ -83,6 +87,11 @@ static void usage(FILE *fp)
 	      "      --unknown-app MODE unidentified payload on a documented port is 'flag'ged\n"
 	      "                         as app-unknown (default), 'allow'ed, or a 'mismatch'\n"
 	      "      --max-findings N   distinct findings kept (default 10000)\n"
+	      "Dashboard (docs/dashboard.md):\n"
+	      "      --tui              a live ncurses dashboard: findings, rules, flows,\n"
+	      "                         applications; it stays after a replay until q\n"
+	      "      --speed N|max      replay at N times the captured pace (default 1 with\n"
+	      "                         --tui, max otherwise)\n"
 	      "Flows:\n"
 	      "      --max-flows N      flows tracked at once (default 1000000); the oldest\n"
 	      "                         idle flow is ended as \"evicted\" when full\n"
@@ -163,7 +172,9 @@ enum {
 	OPT_REPORT,
 	OPT_FAIL_ON,
 	OPT_UNKNOWN_APP,
-	OPT_MAX_FINDINGS
+	OPT_MAX_FINDINGS,
+	OPT_TUI,
+	OPT_SPEED
 };
 
 static const struct option long_opts[] = {
@@ -189,10 +200,79 @@ static const struct option long_opts[] = {
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"unknown-app", required_argument, NULL, OPT_UNKNOWN_APP},
     {"max-findings", required_argument, NULL, OPT_MAX_FINDINGS},
+    {"tui", no_argument, NULL, OPT_TUI},
+    {"speed", required_argument, NULL, OPT_SPEED},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
+
+/* The dashboard owns the terminal while it runs: the summary and notices
+ * are kept in memory and printed once it has given the terminal back. */
+struct dashboard {
+	struct fa_snapshot_box box;
+	struct fa_tui *tui;
+	char *notes, *summary;
+	size_t notes_len, summary_len;
+	FILE *notes_fp, *summary_fp;
+	char label[256];
+};
+
+static int dashboard_start(struct dashboard *d, struct cli *c, const struct fa_policy_set *set)
+{
+	char err[256];
+	memset(d, 0, sizeof(*d));
+	if (!isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "flowaudit: --tui needs a terminal on standard output\n");
+		return -1;
+	}
+	if (c->eo.json_path && strcmp(c->eo.json_path, "-") == 0) {
+		fprintf(stderr, "flowaudit: --tui takes the terminal: give --json a file\n");
+		return -1;
+	}
+	for (size_t i = 0; set && i < set->npolicies; i++) {
+		size_t n = strlen(d->label);
+		snprintf(d->label + n, sizeof(d->label) - n, "%s%s", i ? ", " : "",
+		         set->policies[i].name);
+	}
+	d->notes_fp = open_memstream(&d->notes, &d->notes_len);
+	d->summary_fp = c->eo.summary_fp ? open_memstream(&d->summary, &d->summary_len) : NULL;
+	if (!d->notes_fp || fa_snapshot_box_init(&d->box) < 0) {
+		fprintf(stderr, "flowaudit: cannot start the dashboard: out of memory\n");
+		return -1;
+	}
+	struct fa_tui_opts to = {&d->box, &stop_requested, -1, 250};
+	if (fa_tui_start(&d->tui, &to, err, sizeof(err)) < 0) {
+		fprintf(stderr, "flowaudit: %s\n", err);
+		return -1;
+	}
+	c->eo.snapshots = &d->box;
+	c->eo.policy_label = d->label[0] ? d->label : NULL;
+	c->eo.notice_fp = d->notes_fp;
+	c->eo.summary_fp = d->summary_fp;
+	c->eo.progress = false;
+	if (!c->speed_set)
+		c->eo.speed = 1;
+	return 0;
+}
+
+/* After the run: a finished replay stays on the screen until q. */
+static void dashboard_end(struct dashboard *d)
+{
+	if (!stop_requested)
+		fa_tui_wait(d->tui);
+	fa_tui_stop(&d->tui);
+	fclose(d->notes_fp);
+	if (d->summary_fp)
+		fclose(d->summary_fp);
+	if (d->notes_len)
+		fwrite(d->notes, 1, d->notes_len, stderr);
+	if (d->summary_len)
+		fwrite(d->summary, 1, d->summary_len, stdout);
+	free(d->notes);
+	free(d->summary);
+	fa_snapshot_box_destroy(&d->box);
+}
 
 static void version(void)
 {
@@ -306,6 +386,21 @@ static int parse_args(struct cli *c, int argc, char **argv)
 						   "not '%s'",
 						   optarg);
 			c->eo.max_findings = (uint32_t)v;
+			break;
+		case OPT_TUI: c->tui = true; break;
+		case OPT_SPEED:
+			if (strcmp(optarg, "max") == 0) {
+				c->eo.speed = 0;
+			} else {
+				char *end;
+				double sp = strtod(optarg, &end);
+				if (*end || !(sp >= 0.01 && sp <= 1e6))
+					return usage_error("--speed takes a factor from 0.01 to 1000000 or "
+					                   "'max', not '%s'",
+					                   optarg);
+				c->eo.speed = sp;
+			}
+			c->speed_set = true;
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': version(); return 0;
@@ -430,8 +525,15 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	char err[1024] = "";
+	struct dashboard dash;
+	if (c.tui && dashboard_start(&dash, &c, policy) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	struct fa_engine_result res;
 	int erc = fa_engine_run(&c.eo, &res, err, sizeof(err));
+	if (c.tui)
+		dashboard_end(&dash);
 	if (erc < 0) {
 		fprintf(stderr, "flowaudit: %s\n", err[0] ? err : fa_strerror(erc));
 		rc = EXIT_USAGE;

@@ -21,12 +21,41 @@ struct fa_frame {
 
 struct fa_capture;
 
+/* fa_capture_next's answer for a live source when no frame arrived within
+ * its timeout (poll fa_capture_fd, then ask again). */
+#define FA_CAPTURE_NONE 2
+
+/* Live capture settings, as tcpdump's options. */
+struct fa_live_opts {
+	int snaplen;            /* 0 = 262144 */
+	bool no_promisc;        /* -p: do not put the interface in promiscuous mode */
+	int buffer_kib;         /* -B: kernel buffer in KiB; 0 = libpcap's default */
+	const char *tstamp_type; /* -j: e.g. "adapter", "host"; NULL = default */
+};
+
 /* Opens a capture file; bpf may be NULL or "" for no filter. */
 int fa_capture_open_file(struct fa_capture **out, const char *path, const char *bpf, char *errbuf,
                          size_t errlen);
 void fa_capture_close(struct fa_capture **cap);
 
-/* 1: a frame in *f; 0: end of input; negative: a read error, message in
+/* Opens an interface ("any" for all) for live capture with libpcap's
+ * create / set options / activate; non-blocking, immediate delivery.
+ * Warnings from activation (e.g. promiscuous mode not supported) are
+ * written to errbuf with a return of FA_OK. */
+int fa_capture_open_live(struct fa_capture **out, const char *iface, const struct fa_live_opts *lo,
+                         const char *bpf, char *errbuf, size_t errlen);
+bool fa_capture_is_live(const struct fa_capture *cap);
+/* A descriptor to poll for readability (live), or -1. */
+int fa_capture_fd(const struct fa_capture *cap);
+
+struct fa_capture_stats {
+	uint64_t received, dropped, if_dropped; /* pcap_stats: ps_recv, ps_drop, ps_ifdrop */
+};
+/* Kernel counters of a live capture; false when unavailable. */
+bool fa_capture_stats(struct fa_capture *cap, struct fa_capture_stats *out);
+
+/* 1: a frame in *f; 0: end of input; FA_CAPTURE_NONE (live): nothing yet;
+ * negative: a read error, message in
  * fa_capture_error() (e.g. a file cut mid-record). Frames before the error
  * have been delivered. */
 int fa_capture_next(struct fa_capture *cap, struct fa_frame *f);

@@ -8,16 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "capture_int.h"
 #include "common/fa_error.h"
 
 #define READ_BUFFER (1u << 20)
-
-struct fa_capture {
-	pcap_t *pcap;
-	char *name;
-	uint64_t size; /* 0 when unknown */
-	char err[PCAP_ERRBUF_SIZE + 256];
-};
 
 int fa_capture_open_file(struct fa_capture **out, const char *path, const char *bpf, char *errbuf,
                          size_t errlen)
@@ -97,6 +91,8 @@ int fa_capture_next(struct fa_capture *cap, struct fa_frame *f)
 		f->data = data;
 		return 1;
 	}
+	if (rc == 0 && cap->live)
+		return FA_CAPTURE_NONE; /* nothing arrived within the timeout */
 	if (rc == PCAP_ERROR_BREAK)
 		return 0;
 	snprintf(cap->err, sizeof(cap->err), "%s: %s", cap->name, pcap_geterr(cap->pcap));

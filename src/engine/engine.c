@@ -2,6 +2,7 @@
 #include "engine.h"
 
 #include <errno.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #include "enrich/geo.h"
 #include "enrich/names.h"
 #include "output/sink.h"
+#include "live_view.h"
+#include "output/snapshot.h"
 #include "progress.h"
 #include "worker.h"
 
@@ -34,7 +37,18 @@ struct engine {
 	uint64_t last_ts_us; /* of the frame before, whichever input it was in */
 	int last_link;       /* link type of the input before; -1 for none */
 	struct fa_progress prog;
+
+	/* The dashboard (o->snapshots): what it is fed, and when. */
+	struct fa_live_view lv;
+	bool lv_on;
+	char source_label[96];
+	uint64_t start_mono, last_snap_mono, snap_seq, snap_frames, snap_bytes;
+	/* Replay pacing (o->speed > 0): capture time 0 maps to wall time 0. */
+	bool paced;
+	uint64_t pace_ts0, pace_mono0;
 };
+
+#define SNAPSHOT_EVERY_US 250000
 
 /* What one input held that is worth one line once it has been read:
  * frames cut by the snaplen, and time going backwards. */
@@ -137,6 +151,85 @@ static void print_notes(const struct fa_engine_opts *o, const struct fa_capture 
 		        (unsigned long long)n->frames, fa_capture_snaplen(cap));
 }
 
+static uint64_t decode_errors_total(const struct engine *e)
+{
+	const struct fa_decode_stats *ds = fa_decoder_stats(e->dec);
+	uint64_t n = 0;
+	for (int r = 1; r < FA_DR__COUNT; r++)
+		n += ds->errors[r];
+	return n;
+}
+
+/* Builds and publishes a snapshot for the dashboard, and asks every worker
+ * for a fresh picture of its live flows for the next one. */
+static void publish_snapshot(struct engine *e, bool done)
+{
+	uint64_t now = fa_time_mono_us();
+	double dt = (double)(now - e->last_snap_mono) / 1e6;
+	struct lv_header h = {
+	    .seq = ++e->snap_seq,
+	    .source = e->source_label,
+	    .policy = e->o->policy_label,
+	    .elapsed_us = now - e->start_mono,
+	    .packet_time_us = e->now_us,
+	    .packets = e->frames,
+	    .bytes = e->bytes,
+	    .pps = dt > 0 ? (double)(e->frames - e->snap_frames) / dt : 0,
+	    .bps = dt > 0 ? (double)(e->bytes - e->snap_bytes) * 8 / dt : 0,
+	    .flows_active = done ? 0 : lv_active(&e->lv),
+	    .decode_errors = decode_errors_total(e),
+	    .input_done = done,
+	};
+	pthread_mutex_lock(&e->sh.out_lock);
+	struct fa_snapshot *snap = lv_build(&e->lv, &h, e->sh.audit, e->sh.policy);
+	pthread_mutex_unlock(&e->sh.out_lock);
+	if (snap)
+		fa_snapshot_box_put(e->o->snapshots, snap);
+	e->last_snap_mono = now;
+	e->snap_frames = e->frames;
+	e->snap_bytes = e->bytes;
+	if (!done) {
+		/* Workers answer the new request at their next packet or tick. */
+		fa_worker_tick(e->workers[0], e->now_us);
+		for (unsigned k = 1; k < e->nworkers; k++)
+			fa_worker_post_tick(e->workers[k], e->now_us);
+	}
+}
+
+static void maybe_snapshot(struct engine *e)
+{
+	if (e->lv_on && fa_time_mono_us() - e->last_snap_mono >= SNAPSHOT_EVERY_US)
+		publish_snapshot(e, false);
+}
+
+/* Replays at o->speed times the captured pace: waits until the packet's
+ * capture time, scaled, has passed on the wall clock. Snapshots go on
+ * while waiting; a stop request ends the wait. */
+static void pace(struct engine *e, uint64_t ts_us)
+{
+	const struct fa_engine_opts *o = e->o;
+	if (!e->paced) {
+		e->paced = true;
+		e->pace_ts0 = ts_us;
+		e->pace_mono0 = fa_time_mono_us();
+		return;
+	}
+	if (ts_us <= e->pace_ts0)
+		return;
+	uint64_t due = e->pace_mono0 + (uint64_t)((double)(ts_us - e->pace_ts0) / o->speed);
+	for (;;) {
+		uint64_t now = fa_time_mono_us();
+		if (now >= due || (o->stop && *o->stop))
+			return;
+		uint64_t wait = due - now;
+		if (wait > 50000)
+			wait = 50000;
+		struct timespec ts = {0, (long)wait * 1000};
+		nanosleep(&ts, NULL);
+		maybe_snapshot(e);
+	}
+}
+
 static void read_input(struct engine *e, struct fa_capture *cap)
 {
 	const struct fa_engine_opts *o = e->o;
@@ -159,6 +252,8 @@ static void read_input(struct engine *e, struct fa_capture *cap)
 	e->last_link = link;
 	fa_progress_begin(&e->prog, fa_capture_name(cap));
 	while ((rc = fa_capture_next(cap, &fr)) == 1) {
+		if (o->speed > 0)
+			pace(e, fr.ts_us);
 		e->frames++;
 		e->bytes += fr.wire_len;
 		note_frame(&n, &fr, e->frames > 1 ? e->last_ts_us : fr.ts_us);
@@ -171,6 +266,8 @@ static void read_input(struct engine *e, struct fa_capture *cap)
 			learn_dns(e, &pkt);
 			dispatch(e, &pkt);
 		}
+		if (e->lv_on && (e->frames & 255) == 0)
+			maybe_snapshot(e);
 		if ((e->frames & 4095) == 0) {
 			uint64_t done, total;
 			if (fa_capture_progress(cap, &done, &total))
@@ -294,6 +391,19 @@ static int start_workers(struct engine *e, char *errbuf, size_t errlen)
 	e->nworkers = o->workers ? o->workers : default_workers();
 	if (e->nworkers > MAX_WORKERS)
 		e->nworkers = MAX_WORKERS;
+	if (o->snapshots) {
+		if (lv_init(&e->lv, e->nworkers) < 0) {
+			snprintf(errbuf, errlen, "cannot start the dashboard feed: out of memory");
+			return FA_ERR_NOMEM;
+		}
+		e->lv_on = true;
+		e->sh.live = &e->lv;
+		e->start_mono = e->last_snap_mono = fa_time_mono_us();
+		const char *first = o->ninputs ? o->inputs[0] : "";
+		const char *base = strrchr(first, '/');
+		snprintf(e->source_label, sizeof(e->source_label), "%s%s", base ? base + 1 : first,
+		         o->ninputs > 1 ? " (+ more files)" : "");
+	}
 	e->threaded = e->nworkers > 1;
 	/* Worker 0 shares its thread with reading and decoding, which cost
 	 * about as much as the flow work itself: it takes 3/8 of an equal
@@ -362,6 +472,8 @@ static void engine_cleanup(struct engine *e)
 	}
 	for (size_t i = 0; i < e->sh.nsinks; i++)
 		fa_sink_close(&e->sh.sinks[i]);
+	if (e->lv_on)
+		lv_destroy(&e->lv);
 	fa_audit_free(&e->sh.audit);
 	fa_names_free(&e->sh.names);
 	fa_geo_close(&e->sh.geo);
@@ -435,6 +547,8 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 	fa_worker_finish(e.workers[0]);
 	for (unsigned i = 1; i < e.nworkers; i++)
 		fa_worker_join(e.workers[i]);
+	if (e.lv_on)
+		publish_snapshot(&e, true);
 	finish_audit(&e, res);
 	write_stats(&e);
 	for (size_t i = 0; i < e.sh.nsinks; i++) {
