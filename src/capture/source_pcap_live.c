@@ -23,7 +23,8 @@ static int set_filter(struct fa_capture *c, const char *bpf, char *errbuf, size_
 	int rc = pcap_setfilter(c->pcap, &prog);
 	pcap_freecode(&prog);
 	if (rc != 0) {
-		snprintf(errbuf, errlen, "%s: cannot set filter: %s", c->name, pcap_geterr(c->pcap));
+		snprintf(errbuf, errlen, "%s: cannot set filter: %s", c->name,
+		         pcap_geterr(c->pcap));
 		return FA_ERR_CAPTURE;
 	}
 	return FA_OK;

@@ -136,8 +136,8 @@ static const char *role_of(const struct fa_policy_set *set, int32_t r)
 static void snap_flow(struct fa_snapshot *s, const struct fa_policy_set *set,
                       const struct lv_flow *f, struct fa_snap_flow *o)
 {
-	static const char *const protos[256] = {[1] = "icmp", [6] = "tcp", [17] = "udp",
-	                                        [58] = "icmpv6", [132] = "sctp"};
+	static const char *const protos[256] = {
+	    [1] = "icmp", [6] = "tcp", [17] = "udp", [58] = "icmpv6", [132] = "sctp"};
 	o->proto = protos[f->proto] ? protos[f->proto] : "ip";
 	o->src = f->src;
 	o->dst = f->dst;
@@ -150,8 +150,9 @@ static void snap_flow(struct fa_snapshot *s, const struct fa_policy_set *set,
 		o->severity_id = f->severity;
 		o->src_role = role_of(set, f->src_role);
 		o->dst_role = role_of(set, f->dst_role);
-		o->rule = set && f->rule >= 0 && (size_t)f->rule < set->nrules ? set->rules[f->rule].id
-		                                                                 : NULL;
+		o->rule = set && f->rule >= 0 && (size_t)f->rule < set->nrules
+		              ? set->rules[f->rule].id
+		              : NULL;
 		o->why = f->why[0] ? fa_snapshot_str(s, f->why) : NULL;
 	}
 	o->pkts = f->pkts;
@@ -236,8 +237,8 @@ static void build_counts(struct fa_snapshot *s, const struct fa_live_view *lv)
 		const struct lv_count *c = &lv->apps[i];
 		if (!c->flows)
 			continue;
-		s->apps[s->napps++] = (struct fa_snap_count){fa_snapshot_str(s, c->name), c->flows,
-		                                             c->bytes};
+		s->apps[s->napps++] =
+		    (struct fa_snap_count){fa_snapshot_str(s, c->name), c->flows, c->bytes};
 	}
 	if (s->apps)
 		qsort(s->apps, s->napps, sizeof(*s->apps), by_flows_desc);
@@ -297,7 +298,8 @@ struct fa_snapshot *lv_build(struct fa_live_view *lv, const struct lv_header *h,
 		fa_audit_counts(audit, &c);
 		size_t nf = c.findings < SNAP_MAX_FINDINGS ? c.findings : SNAP_MAX_FINDINGS;
 		s->findings = fa_snapshot_alloc(s, (nf ? nf : 1) * sizeof(*s->findings));
-		s->rules = fa_snapshot_alloc(s, (set->nrules ? set->nrules : 1) * sizeof(*s->rules));
+		s->rules =
+		    fa_snapshot_alloc(s, (set->nrules ? set->nrules : 1) * sizeof(*s->rules));
 		b.cap = s->findings ? nf : 0;
 		if (s->rules)
 			fa_audit_emit(audit, add_finding, add_rule, &b);

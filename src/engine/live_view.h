@@ -21,10 +21,10 @@
 #include "policy/policy.h"
 
 #define LV_MAX_WORKERS 8
-#define LV_TOP 48        /* live flows published per worker */
-#define LV_ENDED 128     /* recently ended flows kept */
+#define LV_TOP 48    /* live flows published per worker */
+#define LV_ENDED 128 /* recently ended flows kept */
 #define LV_APPS 256
-#define LV_TALKERS 4096  /* distinct addresses counted; the rest are (other) */
+#define LV_TALKERS 4096 /* distinct addresses counted; the rest are (other) */
 
 /* A flow copied out of a worker or a record: fixed-size, no pointers into
  * state that changes. */
@@ -36,7 +36,7 @@ struct lv_flow {
 	uint16_t sport, dport;
 	int32_t rule, src_role, dst_role;
 	uint64_t pkts, bytes, first_us, last_us;
-	char app[64];   /* FA_DPI_NAME_MAX */
+	char app[64]; /* FA_DPI_NAME_MAX */
 	char why[FA_WHY_MAX];
 };
 
@@ -63,7 +63,7 @@ struct fa_live_view {
 	size_t ended_next, ended_n;
 	struct lv_count apps[LV_APPS + 1]; /* the last one is (other) */
 	size_t napps;
-	struct lv_count *talkers;          /* LV_TALKERS slots, open addressing */
+	struct lv_count *talkers; /* LV_TALKERS slots, open addressing */
 	struct lv_count talker_other;
 	uint64_t flows_ended;
 	uint64_t by_verdict[FA_V__COUNT];
