@@ -36,7 +36,8 @@ struct list {
 
 struct cli {
 	struct fa_engine_opts eo;
-	struct list inputs, geoip, sigs, policies;
+	struct list inputs, geoip, sigs, policies, ifaces;
+	const char *drop_user;
 	const char *site;
 	bool learn;
 	bool fail_on_set;
@@ -73,6 +74,14 @@ static void usage(FILE *fp)
 	      "Input:\n"
 	      "  -r FILE                read a pcap or pcapng file; '-' reads standard input;\n"
 	      "                         repeat to read several files in order\n"
+	      "  -i, --interface IF     capture live on IF ('any' for all); repeatable; runs\n"
+	      "                         until SIGINT/SIGTERM (or q on the dashboard)\n"
+	      "      --no-promisc       do not put the interface in promiscuous mode\n"
+	      "  -B, --buffer-size KIB  kernel capture buffer\n"
+	      "  -s, --snaplen N        bytes captured per frame (default 262144)\n"
+	      "      --tstamp-type T    time stamp source, e.g. adapter (see tcpdump -J)\n"
+	      "  -Z, --user USER        after opening devices and files, run as USER\n"
+	      "                         (default for -i as root: nobody; -Z root keeps root)\n"
 	      "  -F FILE                read the filter expression from FILE\n"
 	      "Output:\n"
 	      "  -j, --json FILE        write JSON Lines to FILE ('-' = standard output)\n"
@@ -174,7 +183,9 @@ enum {
 	OPT_UNKNOWN_APP,
 	OPT_MAX_FINDINGS,
 	OPT_TUI,
-	OPT_SPEED
+	OPT_SPEED,
+	OPT_NO_PROMISC,
+	OPT_TSTAMP_TYPE
 };
 
 static const struct option long_opts[] = {
@@ -200,6 +211,12 @@ static const struct option long_opts[] = {
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"unknown-app", required_argument, NULL, OPT_UNKNOWN_APP},
     {"max-findings", required_argument, NULL, OPT_MAX_FINDINGS},
+    {"interface", required_argument, NULL, 'i'},
+    {"no-promisc", no_argument, NULL, OPT_NO_PROMISC},
+    {"buffer-size", required_argument, NULL, 'B'},
+    {"snaplen", required_argument, NULL, 's'},
+    {"tstamp-type", required_argument, NULL, OPT_TSTAMP_TYPE},
+    {"user", required_argument, NULL, 'Z'},
     {"tui", no_argument, NULL, OPT_TUI},
     {"speed", required_argument, NULL, OPT_SPEED},
     {"help", no_argument, NULL, 'h'},
@@ -296,7 +313,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	const char *filter_file = NULL;
 	int opt;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+r:F:j:p:qhV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+r:i:B:s:Z:F:j:p:qhV", long_opts, NULL)) != -1) {
 		int rc = 0;
 		switch (opt) {
 		case 'r':
@@ -368,25 +385,48 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			enum fa_severity sev;
 			if (!fa_severity_parse(optarg, &sev) || sev == FA_SEV_NONE)
 				return usage_error("--fail-on takes info, low, medium, high or "
-						   "critical, not '%s'",
-						   optarg);
+				                   "critical, not '%s'",
+				                   optarg);
 			c->eo.fail_on = (uint8_t)sev;
 			c->fail_on_set = true;
 			break;
 		}
 		case OPT_UNKNOWN_APP:
 			if (!cli_parse_unknown_app(optarg, &c->eo.match.unknown_app))
-				return usage_error("--unknown-app takes flag, allow or mismatch, not "
-						   "'%s'",
-						   optarg);
+				return usage_error(
+				    "--unknown-app takes flag, allow or mismatch, not "
+				    "'%s'",
+				    optarg);
 			break;
 		case OPT_MAX_FINDINGS:
 			if (!parse_u64(optarg, 1, 10000000, &v))
-				return usage_error("--max-findings takes a number from 1 to 10000000, "
-						   "not '%s'",
-						   optarg);
+				return usage_error(
+				    "--max-findings takes a number from 1 to 10000000, "
+				    "not '%s'",
+				    optarg);
 			c->eo.max_findings = (uint32_t)v;
 			break;
+		case 'i':
+			if (!list_add(&c->ifaces, optarg))
+				return usage_error("too many -i interfaces (at most %d)", MAX_LIST);
+			break;
+		case OPT_NO_PROMISC: c->eo.live.no_promisc = true; break;
+		case 'B':
+			if (!parse_u64(optarg, 1, 4194304, &v))
+				return usage_error(
+				    "-B takes a buffer size in KiB from 1 to 4194304, not '%s'",
+				    optarg);
+			c->eo.live.buffer_kib = (int)v;
+			break;
+		case 's':
+			if (!parse_u64(optarg, 64, 262144, &v))
+				return usage_error(
+				    "-s takes a snapshot length from 64 to 262144, not '%s'",
+				    optarg);
+			c->eo.live.snaplen = (int)v;
+			break;
+		case OPT_TSTAMP_TYPE: c->eo.live.tstamp_type = optarg; break;
+		case 'Z': c->drop_user = optarg; break;
 		case OPT_TUI: c->tui = true; break;
 		case OPT_SPEED:
 			if (strcmp(optarg, "max") == 0) {
@@ -395,9 +435,10 @@ static int parse_args(struct cli *c, int argc, char **argv)
 				char *end;
 				double sp = strtod(optarg, &end);
 				if (*end || !(sp >= 0.01 && sp <= 1e6))
-					return usage_error("--speed takes a factor from 0.01 to 1000000 or "
-					                   "'max', not '%s'",
-					                   optarg);
+					return usage_error(
+					    "--speed takes a factor from 0.01 to 1000000 or "
+					    "'max', not '%s'",
+					    optarg);
 				c->eo.speed = sp;
 			}
 			c->speed_set = true;
@@ -414,17 +455,22 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		if (rc)
 			return rc;
 	}
-	if (!c->inputs.n)
-		return usage_error("nothing to read: give at least one -r FILE");
+	if (!c->inputs.n && !c->ifaces.n)
+		return usage_error("nothing to read: give -r FILE or -i INTERFACE");
+	if (c->inputs.n && c->ifaces.n)
+		return usage_error("read either capture files (-r) or interfaces (-i), not both");
 	if (c->learn && c->eo.json_path && strcmp(c->eo.json_path, "-") == 0)
-		return usage_error("learn prints draft rules on standard output: give --json a file");
+		return usage_error(
+		    "learn prints draft rules on standard output: give --json a file");
 	if (!c->policies.n && !c->learn) {
 		if (c->site)
-			return usage_error("--site binds the roles of a policy: give -p POLICY too");
+			return usage_error(
+			    "--site binds the roles of a policy: give -p POLICY too");
 		if (c->eo.report_path)
 			return usage_error("--report writes an audit report: give -p POLICY too");
 		if (c->fail_on_set)
-			return usage_error("--fail-on judges policy violations: give -p POLICY too");
+			return usage_error(
+			    "--fail-on judges policy violations: give -p POLICY too");
 	}
 	if (filter_file) {
 		if (optind < argc)
@@ -473,7 +519,7 @@ int main(int argc, char **argv)
 	}
 	if (c.policies.n) {
 		if (cli_load_policies(c.policies.v, c.policies.n, c.site, &c.eo.dpi, false, &policy,
-				      NULL) < 0) {
+		                      NULL) < 0) {
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -493,19 +539,27 @@ int main(int argc, char **argv)
 			psources[nsources++] = policy->policies[i].source;
 	}
 	struct fa_report_info rinfo = {
-		.title = "flowaudit policy audit",
-		.policies = pnames,
-		.npolicies = policy ? policy->npolicies : 0,
-		.sources = psources,
-		.nsources = nsources,
-		.site = policy ? policy->site_name : NULL,
-		.inputs = c.inputs.v,
-		.ninputs = c.inputs.n,
-		.fail_on = fa_severity_name((enum fa_severity)c.eo.fail_on),
+	    .title = "flowaudit policy audit",
+	    .policies = pnames,
+	    .npolicies = policy ? policy->npolicies : 0,
+	    .sources = psources,
+	    .nsources = nsources,
+	    .site = policy ? policy->site_name : NULL,
+	    .inputs = c.inputs.v,
+	    .ninputs = c.inputs.n,
+	    .fail_on = fa_severity_name((enum fa_severity)c.eo.fail_on),
 	};
 	c.eo.report_info = &rinfo;
 	c.eo.inputs = c.inputs.v;
 	c.eo.ninputs = c.inputs.n;
+	c.eo.interfaces = c.ifaces.v;
+	c.eo.ninterfaces = c.ifaces.n;
+	/* As tcpdump: a live capture started as root gives root up once its
+	 * devices and files are open; -Z root keeps it. */
+	if (c.drop_user)
+		c.eo.drop_user = strcmp(c.drop_user, "root") == 0 ? NULL : c.drop_user;
+	else if (c.ifaces.n && geteuid() == 0)
+		c.eo.drop_user = "nobody";
 	c.eo.bpf = c.bpf;
 	c.eo.geoip = c.geoip.v;
 	c.eo.ngeoip = c.geoip.n;
@@ -543,9 +597,10 @@ int main(int argc, char **argv)
 		rc = policy && !c.learn && res.violations ? EXIT_VIOLATIONS : 0;
 		if (rc == EXIT_VIOLATIONS && !c.quiet)
 			fprintf(stderr, "flowaudit: policy violations at or above '%s' found\n",
-				fa_severity_name((enum fa_severity)c.eo.fail_on));
+			        fa_severity_name((enum fa_severity)c.eo.fail_on));
 		if (c.eo.report_path && !c.quiet)
-			fprintf(stderr, "flowaudit: audit report written to %s\n", c.eo.report_path);
+			fprintf(stderr, "flowaudit: audit report written to %s\n",
+			        c.eo.report_path);
 	}
 out:
 	fa_policy_free(&policy);

@@ -10,6 +10,7 @@
 #include "audit/audit.h"
 #include "capture/capture.h"
 #include "common/fa_error.h"
+#include "common/fa_privdrop.h"
 #include "common/fa_time.h"
 #include "decode/decode.h"
 #include "enrich/geo.h"
@@ -137,10 +138,12 @@ static int start_workers(struct engine *e, char *errbuf, size_t errlen)
 		e->lv_on = true;
 		e->sh.live = &e->lv;
 		e->start_mono = e->last_snap_mono = fa_time_mono_us();
-		const char *first = o->ninputs ? o->inputs[0] : "";
+		const char *first = o->ninputs       ? o->inputs[0]
+		                    : o->ninterfaces ? o->interfaces[0]
+		                                     : "";
 		const char *base = strrchr(first, '/');
 		snprintf(e->source_label, sizeof(e->source_label), "%s%s", base ? base + 1 : first,
-		         o->ninputs > 1 ? " (+ more files)" : "");
+		         o->ninputs > 1 || o->ninterfaces > 1 ? " (+ more)" : "");
 	}
 	e->threaded = e->nworkers > 1;
 	/* Worker 0 shares its thread with reading and decoding, which cost
@@ -197,6 +200,8 @@ static void write_stats(struct engine *e)
 		st.icmp_errors_unmatched += fs.icmp_errors_unmatched;
 	}
 	st.flows = e->sh.flows_written;
+	st.capture_drops = e->drops;
+	st.capture_if_drops = e->if_drops;
 	for (size_t i = 0; i < e->sh.nsinks; i++)
 		fa_sink_write_stats(e->sh.sinks[i], &st);
 }
@@ -215,6 +220,7 @@ static void engine_cleanup(struct engine *e)
 	fa_audit_free(&e->sh.audit);
 	fa_names_free(&e->sh.names);
 	fa_geo_close(&e->sh.geo);
+	engine_close_live(e);
 	fa_decoder_free(&e->dec);
 	pthread_mutex_destroy(&e->sh.out_lock);
 }
@@ -258,6 +264,16 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 	    (rc = open_outputs(&e, errbuf, errlen)) < 0 ||
 	    (rc = start_workers(&e, errbuf, errlen)) < 0)
 		goto out;
+
+	/* Live inputs are opened while still root, then root is given up (the
+	 * outputs are already open); a live run reads until it is stopped. */
+	if (o->ninterfaces) {
+		if ((rc = engine_open_live(&e, errbuf, errlen)) < 0)
+			goto out;
+		if (o->drop_user && (rc = fa_drop_privileges(o->drop_user, errbuf, errlen)) < 0)
+			goto out;
+		engine_read_live(&e);
+	}
 
 	/* Inputs are opened one at a time, so a bad file costs only itself;
 	 * a bad filter is a usage error and stops before anything is read. */

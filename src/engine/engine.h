@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "capture/capture.h"
 #include "dpi/dpi.h"
 #include "policy/policy.h"
 
@@ -27,6 +28,11 @@ struct fa_engine_opts {
 	const char *const *inputs; /* capture files, read in order; "-" = stdin */
 	size_t ninputs;
 	const char *bpf; /* NULL = no filter */
+	const char *const *interfaces; /* live capture instead of files ("any" = all) */
+	size_t ninterfaces;
+	struct fa_live_opts live;
+	const char *drop_user; /* after opening inputs and outputs as root, become this
+	                        * user (NULL = stay) */
 
 	const char *json_path; /* JSON Lines output; NULL = none, "-" = stdout */
 	FILE *summary_fp;      /* human summary at the end; NULL = none */
