@@ -174,6 +174,11 @@ out:
 	return 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 /* The project's nDPI signature files, so their rules are fuzzed too. */
 static size_t signature_files(char paths[][512], size_t max)
 {
@@ -188,6 +193,9 @@ static size_t signature_files(char paths[][512], size_t max)
 			snprintf(paths[n++], 512, "%s/%s", FA_FUZZ_SIGDIR, e->d_name);
 	}
 	closedir(d);
+	/* Directory order varies between file systems; nDPI numbers custom
+	 * protocols in load order, and a crash must replay the same way. */
+	qsort(paths, n, sizeof(paths[0]), by_name);
 	return n;
 }
 
