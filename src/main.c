@@ -51,12 +51,46 @@ struct cli {
 	size_t nsig_paths;
 };
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, stats_requested, reload_requested;
 
+/* Signal handlers only set flags; the engine acts on them between frames. */
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else if (sig == SIGUSR1)
+		stats_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+/* SIGHUP: the same policy and site files, loaded again. The set in use is
+ * tracked here so the one left at the end is freed. */
+struct reloader {
+	struct cli *c;
+	struct fa_policy_set *current;
+};
+
+static int reload_policies(void *ctx, const struct fa_policy_set **out, char *errbuf, size_t errlen)
+{
+	struct reloader *r = ctx;
+	struct fa_policy_set *set = NULL;
+	/* Errors were printed with file:line:col by the loader. */
+	if (cli_load_policies(r->c->policies.v, r->c->policies.n, r->c->site, &r->c->eo.dpi, false,
+	                      &set, NULL) < 0) {
+		snprintf(errbuf, errlen, "the policy files have errors (above)");
+		return -1;
+	}
+	r->current = set;
+	*out = set;
+	return 0;
+}
+
+static void release_policy(void *ctx, const struct fa_policy_set *old)
+{
+	(void)ctx;
+	struct fa_policy_set *p = (struct fa_policy_set *)old;
+	fa_policy_free(&p);
 }
 
 static void usage(FILE *fp)
@@ -577,6 +611,16 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	struct reloader reloader = {&c, policy};
+	c.eo.want_stats = &stats_requested;
+	c.eo.want_reload = &reload_requested;
+	if (c.policies.n) {
+		c.eo.reload = reload_policies;
+		c.eo.release = release_policy;
+		c.eo.reload_ctx = &reloader;
+	}
 
 	char err[1024] = "";
 	struct dashboard dash;
@@ -586,6 +630,7 @@ int main(int argc, char **argv)
 	}
 	struct fa_engine_result res;
 	int erc = fa_engine_run(&c.eo, &res, err, sizeof(err));
+	policy = reloader.current; /* what the engine used last */
 	if (c.tui)
 		dashboard_end(&dash);
 	if (erc < 0) {

@@ -109,6 +109,13 @@ static void emit_rule(const struct fa_rule_coverage *r, void *ctx)
 	}
 }
 
+static uint64_t count_findings(const struct fa_audit *a)
+{
+	struct fa_audit_counts c;
+	fa_audit_counts(a, &c);
+	return c.findings;
+}
+
 /* After the last flow: findings, rule coverage, the learnt rules. */
 static void finish_audit(struct engine *e, struct fa_engine_result *res)
 {
@@ -120,8 +127,65 @@ static void finish_audit(struct engine *e, struct fa_engine_result *res)
 		fa_audit_learn(e->sh.audit, e->o->learn_fp);
 	struct fa_audit_counts c;
 	fa_audit_counts(e->sh.audit, &c);
-	res->findings = c.findings;
-	res->violations = fa_audit_failed(e->sh.audit, (enum fa_severity)e->o->fail_on);
+	res->findings = c.findings + e->findings_before;
+	res->violations =
+	    e->violations_before || fa_audit_failed(e->sh.audit, (enum fa_severity)e->o->fail_on);
+}
+
+/* SIGHUP: the policy files are loaded again; on success the audit so far is
+ * written out (findings and coverage under the old policy) and a new one
+ * starts; on failure the loaded policy stays and the reason is told. */
+static void reload_policy(struct engine *e)
+{
+	const struct fa_engine_opts *o = e->o;
+	char err[1024];
+	const struct fa_policy_set *set = NULL;
+	struct fa_audit *audit = NULL;
+	if (!o->reload || !e->sh.policy) {
+		fprintf(o->notice_fp,
+		        "flowaudit: SIGHUP: no policy is loaded; nothing to reload\n");
+		return;
+	}
+	if (o->reload(o->reload_ctx, &set, err, sizeof(err)) < 0) {
+		fprintf(o->notice_fp, "flowaudit: SIGHUP: %s; the policy loaded before stays\n",
+		        err);
+		return;
+	}
+	if (fa_audit_new(&audit, set, o->max_findings) < 0) {
+		fprintf(o->notice_fp, "flowaudit: SIGHUP: out of memory; the policy loaded before "
+		                      "stays\n");
+		o->release(o->reload_ctx, set);
+		return;
+	}
+	struct emit_ctx ctx = {e};
+	pthread_mutex_lock(&e->sh.out_lock);
+	fa_audit_emit(e->sh.audit, emit_finding, emit_rule, &ctx);
+	const struct fa_policy_set *old = e->sh.policy;
+	struct fa_audit *old_audit = e->sh.audit;
+	e->sh.policy = set;
+	e->sh.audit = audit;
+	pthread_mutex_unlock(&e->sh.out_lock);
+	e->violations_before |= fa_audit_failed(old_audit, (enum fa_severity)o->fail_on);
+	e->findings_before += count_findings(old_audit);
+	fa_audit_free(&old_audit);
+	o->release(o->reload_ctx, old);
+	fprintf(o->notice_fp,
+	        "flowaudit: SIGHUP: policy reloaded (%zu rules); findings and rule coverage "
+	        "until now were written\n",
+	        set->nrules);
+}
+
+void engine_signals(struct engine *e)
+{
+	const struct fa_engine_opts *o = e->o;
+	if (o->want_stats && *o->want_stats) {
+		*o->want_stats = 0;
+		engine_write_stats(e, true);
+	}
+	if (o->want_reload && *o->want_reload) {
+		*o->want_reload = 0;
+		reload_policy(e);
+	}
 }
 
 static int start_workers(struct engine *e, char *errbuf, size_t errlen)
@@ -169,7 +233,9 @@ static int start_workers(struct engine *e, char *errbuf, size_t errlen)
 	return FA_OK;
 }
 
-static void write_stats(struct engine *e)
+/* The stats record; `running` while workers may still be at work (SIGUSR1,
+ * periodic stats), when their counters are read as last published. */
+void engine_write_stats(struct engine *e, bool running)
 {
 	const struct fa_decode_stats *ds = fa_decoder_stats(e->dec);
 	struct fa_stats_record st;
@@ -194,16 +260,24 @@ static void write_stats(struct engine *e)
 	st.decode_errors = errs;
 	for (unsigned i = 0; i < e->nworkers; i++) {
 		struct fa_flowtab_stats fs;
-		fa_worker_flow_stats(e->workers[i], &fs);
+		if (running)
+			fa_worker_flow_stats_running(e->workers[i], &fs);
+		else
+			fa_worker_flow_stats(e->workers[i], &fs);
 		st.flows_active += fs.active;
 		st.evicted += fs.ended[FA_END_EVICTED];
 		st.icmp_errors_unmatched += fs.icmp_errors_unmatched;
 	}
-	st.flows = e->sh.flows_written;
 	st.capture_drops = e->drops;
 	st.capture_if_drops = e->if_drops;
-	for (size_t i = 0; i < e->sh.nsinks; i++)
-		fa_sink_write_stats(e->sh.sinks[i], &st);
+	pthread_mutex_lock(&e->sh.out_lock);
+	st.flows = e->sh.flows_written;
+	for (size_t i = 0; i < e->sh.nsinks; i++) {
+		int rc = fa_sink_write_stats(e->sh.sinks[i], &st);
+		if (running && rc >= 0)
+			fa_sink_flush(e->sh.sinks[i]);
+	}
+	pthread_mutex_unlock(&e->sh.out_lock);
 }
 
 static void engine_cleanup(struct engine *e)
@@ -304,7 +378,7 @@ int fa_engine_run(const struct fa_engine_opts *o, struct fa_engine_result *res, 
 	if (e.lv_on)
 		engine_publish_snapshot(&e, true);
 	finish_audit(&e, res);
-	write_stats(&e);
+	engine_write_stats(&e, false);
 	for (size_t i = 0; i < e.sh.nsinks; i++) {
 		int crc = fa_sink_close(&e.sh.sinks[i]);
 		if (crc < 0 && !e.sh.write_error)

@@ -27,7 +27,7 @@ struct fa_snapshot_box;
 struct fa_engine_opts {
 	const char *const *inputs; /* capture files, read in order; "-" = stdin */
 	size_t ninputs;
-	const char *bpf; /* NULL = no filter */
+	const char *bpf;               /* NULL = no filter */
 	const char *const *interfaces; /* live capture instead of files ("any" = all) */
 	size_t ninterfaces;
 	struct fa_live_opts live;
@@ -49,23 +49,31 @@ struct fa_engine_opts {
 	const char *const *geoip; /* MaxMind DB files */
 	size_t ngeoip;
 
-	volatile sig_atomic_t *stop; /* set asynchronously to stop early; may be NULL */
+	volatile sig_atomic_t *stop;        /* set asynchronously to stop early; may be NULL */
+	volatile sig_atomic_t *want_stats;  /* set (SIGUSR1): write a stats record now */
+	volatile sig_atomic_t *want_reload; /* set (SIGHUP): reload the policy */
+	/* Reloading: reload() loads the policy files again into *out (or fails
+	 * with a message, and the loaded policy stays); release() is handed the
+	 * policy it replaced once nothing uses it. */
+	int (*reload)(void *ctx, const struct fa_policy_set **out, char *errbuf, size_t errlen);
+	void (*release)(void *ctx, const struct fa_policy_set *old);
+	void *reload_ctx;
 
 	/* Policy audit; policy NULL = flows only, no verdicts. */
 	const struct fa_policy_set *policy;
 	struct fa_match_opts match;
-	uint32_t max_findings;     /* 0 = default */
-	const char *report_path;   /* audit report (Markdown, or HTML by extension) */
+	uint32_t max_findings;   /* 0 = default */
+	const char *report_path; /* audit report (Markdown, or HTML by extension) */
 	const struct fa_report_info *report_info;
-	FILE *learn_fp;            /* draft rules for undocumented traffic, or NULL */
-	uint8_t fail_on;           /* enum fa_severity: res->violations threshold */
+	FILE *learn_fp;  /* draft rules for undocumented traffic, or NULL */
+	uint8_t fail_on; /* enum fa_severity: res->violations threshold */
 
 	/* The dashboard: snapshots are published here a few times a second
 	 * (NULL = no dashboard). */
 	struct fa_snapshot_box *snapshots;
-	const char *policy_label;  /* for the dashboard header, or NULL */
-	double speed;              /* replay pace: 1 = as captured, 10 = ten times
-				    * faster, 0 = as fast as possible */
+	const char *policy_label; /* for the dashboard header, or NULL */
+	double speed;             /* replay pace: 1 = as captured, 10 = ten times
+	                           * faster, 0 = as fast as possible */
 };
 
 struct fa_engine_result {

@@ -45,6 +45,9 @@ struct engine {
 	struct fa_capture *live[MAX_LIVE_INPUTS];
 	size_t nlive;
 	uint64_t drops, if_drops; /* kernel counters, summed over live inputs */
+	/* Audits ended by a policy reload (SIGHUP). */
+	bool violations_before;
+	uint64_t findings_before;
 };
 
 /* What one input held that is worth one line once it has been read:
@@ -52,6 +55,10 @@ struct engine {
 
 /* One frame from any input: count, decode, learn names, dispatch. */
 void engine_frame(struct engine *e, int link, const struct fa_frame *fr);
+/* Writes a stats record to every sink (running: workers still at work). */
+void engine_write_stats(struct engine *e, bool running);
+/* Handles what signals asked for since last time (stats now, reload). */
+void engine_signals(struct engine *e);
 /* Every worker's flows age to packet time now_us. */
 void engine_tick_all(struct engine *e, uint64_t now_us);
 

@@ -203,6 +203,7 @@ static void pace(struct engine *e, uint64_t ts_us)
 		struct timespec ts = {0, (long)wait * 1000};
 		nanosleep(&ts, NULL);
 		engine_maybe_snapshot(e);
+		engine_signals(e);
 	}
 }
 
@@ -229,6 +230,11 @@ void engine_read_file(struct engine *e, struct fa_capture *cap)
 	while ((rc = fa_capture_next(cap, &fr)) == 1) {
 		if (o->speed > 0)
 			pace(e, fr.ts_us);
+		/* Signals are looked at every frame (two loads): a paced replay
+		 * may take hours for a few thousand frames. */
+		engine_signals(e);
+		if (o->stop && *o->stop)
+			break;
 		note_frame(&n, &fr, e->frames ? e->last_ts_us : fr.ts_us);
 		e->last_ts_us = fr.ts_us;
 		engine_frame(e, link, &fr);
@@ -236,8 +242,6 @@ void engine_read_file(struct engine *e, struct fa_capture *cap)
 			uint64_t done, total;
 			if (fa_capture_progress(cap, &done, &total))
 				fa_progress_update(&e->prog, done, total, e->frames);
-			if (o->stop && *o->stop)
-				break;
 		}
 	}
 	fa_progress_end(&e->prog);

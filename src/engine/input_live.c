@@ -121,6 +121,7 @@ void engine_read_live(struct engine *e)
 			update_drops(e);
 		}
 		engine_maybe_snapshot(e);
+		engine_signals(e);
 	}
 	update_drops(e);
 }

@@ -54,7 +54,22 @@ struct fa_worker {
 	bool started;
 	uint64_t now_us;
 	uint64_t pub_gen; /* the live view's request last answered */
+	/* The flow table's counters as last copied by the worker, for stats
+	 * written while it runs (another thread may read them). */
+	pthread_mutex_t stats_lock;
+	struct fa_flowtab_stats stats_pub;
+	uint32_t since_pub;
 };
+
+static void publish_stats(struct fa_worker *w)
+{
+	struct fa_flowtab_stats st;
+	fa_flowtab_stats(w->tab, &st);
+	pthread_mutex_lock(&w->stats_lock);
+	w->stats_pub = st;
+	pthread_mutex_unlock(&w->stats_lock);
+	w->since_pub = 0;
+}
 
 static const char *proto_name(uint8_t proto, char *buf, size_t len)
 {
@@ -275,25 +290,26 @@ static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext
 
 	struct fa_shared *sh = w->sh;
 	struct fa_policy_verdict v = {0};
+	/* Judged under the output lock: a SIGHUP reload swaps the policy
+	 * under the same lock, so no flow is judged by a freed policy. */
+	pthread_mutex_lock(&sh->out_lock);
 	if (sh->policy)
 		judge(sh, f, &r, &sg, &dg, &v);
-
-	pthread_mutex_lock(&sh->out_lock);
 	if (sh->live)
 		lv_ended(sh->live, f, &r, &v);
 	if (sh->audit) {
 		struct fa_audit_flow af = {
-			.proto = f->proto,
-			.src = f->src,
-			.dst = f->dst,
-			.sport = f->sport,
-			.dport = f->dport,
-			.app = r.app,
-			.pkts = r.pkts_fwd + r.pkts_rev,
-			.bytes = r.bytes_fwd + r.bytes_rev,
-			.ts_first_us = f->ts_first,
-			.ts_last_us = f->ts_last,
-			.v = &v,
+		    .proto = f->proto,
+		    .src = f->src,
+		    .dst = f->dst,
+		    .sport = f->sport,
+		    .dport = f->dport,
+		    .app = r.app,
+		    .pkts = r.pkts_fwd + r.pkts_rev,
+		    .bytes = r.bytes_fwd + r.bytes_rev,
+		    .ts_first_us = f->ts_first,
+		    .ts_last_us = f->ts_last,
+		    .v = &v,
 		};
 		fa_audit_flow(sh->audit, &af);
 	}
@@ -333,6 +349,7 @@ int fa_worker_new(struct fa_worker **out, unsigned id, struct fa_shared *sh,
 	}
 	w->id = id;
 	w->sh = sh;
+	pthread_mutex_init(&w->stats_lock, NULL);
 	int rc = fa_dpi_new(&w->dpi, &o->dpi, errbuf, errlen);
 	if (rc < 0)
 		goto fail;
@@ -377,6 +394,7 @@ void fa_worker_free(struct fa_worker **wp)
 	fa_dpi_free(&w->dpi);
 	if (w->ring_ok)
 		fa_ring_destroy(&w->ring);
+	pthread_mutex_destroy(&w->stats_lock);
 	free(w);
 	*wp = NULL;
 }
@@ -384,6 +402,8 @@ void fa_worker_free(struct fa_worker **wp)
 void fa_worker_packet(struct fa_worker *w, const struct fa_pkt *pkt)
 {
 	maybe_publish(w);
+	if (++w->since_pub >= 4096)
+		publish_stats(w);
 	if (pkt->ts_us > w->now_us) {
 		w->now_us = pkt->ts_us;
 		fa_flowtab_expire(w->tab, w->now_us);
@@ -396,7 +416,8 @@ void fa_worker_packet(struct fa_worker *w, const struct fa_pkt *pkt)
 	struct flow_ext *x = fa_flow_user(f);
 	if (created) {
 		char name[FA_NAME_MAX];
-		if (w->sh->names && fa_names_get_before(w->sh->names, &f->dst, pkt->seq, name, sizeof(name)))
+		if (w->sh->names &&
+		    fa_names_get_before(w->sh->names, &f->dst, pkt->seq, name, sizeof(name)))
 			x->dst_name = strdup(name);
 		x->dpi = fa_dpi_flow_new(w->dpi);
 	}
@@ -404,14 +425,19 @@ void fa_worker_packet(struct fa_worker *w, const struct fa_pkt *pkt)
 		return;
 	if (fa_dpi_packet(w->dpi, x->dpi, f->proto, pkt->l3, pkt->l3_len, pkt->ts_us, &x->res)) {
 		fa_dpi_flow_free(&x->dpi); /* detection complete: keep the result only */
-		if (w->sh->policy && w->sh->live)
-			judge_early(w, f, x);
+		if (w->sh->live) {
+			pthread_mutex_lock(&w->sh->out_lock);
+			if (w->sh->policy)
+				judge_early(w, f, x);
+			pthread_mutex_unlock(&w->sh->out_lock);
+		}
 	}
 }
 
 void fa_worker_tick(struct fa_worker *w, uint64_t now_us)
 {
 	maybe_publish(w);
+	publish_stats(w);
 	if (now_us > w->now_us) {
 		w->now_us = now_us;
 		fa_flowtab_expire(w->tab, now_us);
@@ -506,4 +532,11 @@ void fa_worker_join(struct fa_worker *w)
 void fa_worker_flow_stats(const struct fa_worker *w, struct fa_flowtab_stats *out)
 {
 	fa_flowtab_stats(w->tab, out);
+}
+
+void fa_worker_flow_stats_running(struct fa_worker *w, struct fa_flowtab_stats *out)
+{
+	pthread_mutex_lock(&w->stats_lock);
+	*out = w->stats_pub;
+	pthread_mutex_unlock(&w->stats_lock);
 }

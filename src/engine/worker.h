@@ -25,8 +25,8 @@ struct fa_shared {
 	size_t nsinks;
 	const struct fa_policy_set *policy; /* or NULL */
 	struct fa_match_opts match;
-	struct fa_audit *audit;             /* with a policy; under out_lock */
-	struct fa_live_view *live;          /* with a dashboard, else NULL */
+	struct fa_audit *audit;    /* with a policy; under out_lock */
+	struct fa_live_view *live; /* with a dashboard, else NULL */
 	pthread_mutex_t out_lock;
 	int write_error; /* first sink error, under out_lock */
 	uint64_t flows_written;
@@ -50,6 +50,10 @@ void fa_worker_post_tick(struct fa_worker *w, uint64_t now_us);
 /* Posts the end, waits for the thread; the worker has then finished. */
 void fa_worker_join(struct fa_worker *w);
 
+/* After the worker has finished (joined, or inline). */
 void fa_worker_flow_stats(const struct fa_worker *w, struct fa_flowtab_stats *out);
+/* While it runs, from another thread: its counters as last published (at
+ * most 4096 packets or one tick old). */
+void fa_worker_flow_stats_running(struct fa_worker *w, struct fa_flowtab_stats *out);
 
 #endif
