@@ -8,7 +8,7 @@ set -eu
 
 BUILD="build-essential cmake pkg-config libpcap-dev libndpi-dev libndpi-bin
 libmaxminddb-dev libncurses-dev libcmocka-dev libxxhash-dev"
-TEST="python3 libmaxmind-db-writer-perl tcpdump iproute2 tmux"
+TEST="python3 libmaxmind-db-writer-perl tcpdump iproute2 tmux curl dnsutils dnsmasq iputils-ping"
 FUZZ="clang libclang-rt-14-dev" # libFuzzer and the sanitizer runtimes
 LAB="python3-scapy tshark curl nginx-light openssl dnsmasq dnsutils iputils-ping
 ncat socat"
