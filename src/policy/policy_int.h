@@ -52,6 +52,12 @@ struct pl_scope_ref {
 	struct fa_srcloc loc;
 };
 
+/* A hash index of names over one of the set's arrays (policy_names.c). */
+struct pl_name_index {
+	uint32_t *slot; /* entry + 1, or 0 for empty; cap is a power of two */
+	size_t cap, n;  /* n: entries indexed so far */
+};
+
 struct pl_ctx {
 	struct fa_policy_set *set;
 	const struct fa_policy_load_opts *opts;
@@ -78,6 +84,8 @@ struct pl_ctx {
 
 	const char **stack; /* canonical paths of the files being included */
 	size_t depth;
+
+	struct pl_name_index role_ix, svc_ix, rule_ix;
 };
 
 #define PL_MAX_INCLUDE_DEPTH 32
@@ -116,9 +124,12 @@ void pl_suggest_init(struct pl_suggest *s, const char *name);
 void pl_suggest_add(struct pl_suggest *s, const char *candidate);
 void pl_suggest_format(const struct pl_suggest *s, char *buf, size_t len);
 
-/* Finds a role / a service of a policy by name; -1 when none. */
-int32_t pl_find_role(const struct fa_policy_set *set, const char *name);
-int32_t pl_find_service(const struct pl_ctx *c, uint32_t policy, const char *name);
+/* Finds a role / a service of a policy / a rule by name; -1 when none
+ * (or when memory ran out: c->nomem is set). */
+int32_t pl_find_role(struct pl_ctx *c, const char *name);
+int32_t pl_find_service(struct pl_ctx *c, uint32_t policy, const char *name);
+int32_t pl_find_rule(struct pl_ctx *c, const char *id);
+void pl_name_index_free(struct pl_name_index *ix);
 
 /* Frees what a service owns (not the struct itself). */
 void pl_service_clear(struct fa_service *s);

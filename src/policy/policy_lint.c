@@ -158,38 +158,122 @@ static bool rule_meets(const struct fa_rule *a, const struct fa_rule *b)
 	return (fwd || rev) && sports && svc_meets(&a->svc, &b->svc);
 }
 
+static void lint_pair(struct pl_ctx *c, const struct fa_rule *a, const struct fa_rule *b,
+                      bool *done)
+{
+	if ((a->flags & FA_RULE_DENY) != (b->flags & FA_RULE_DENY))
+		return;
+	if (rule_same(a, b)) {
+		pl_warning(c, &b->loc, "rule %s duplicates rule %s (%s:%u)", b->id, a->id,
+		           a->loc.file, a->loc.line);
+		*done = true;
+		return;
+	}
+	if (rule_covers(a, b)) {
+		pl_warning(c, &b->loc,
+		           "rule %s is shadowed by rule %s (%s:%u), which already covers every "
+		           "flow it does",
+		           b->id, a->id, a->loc.file, a->loc.line);
+		*done = true;
+		return;
+	}
+	if (!rule_meets(a, b))
+		return;
+	bool apps_differ = !apps_cover(&a->svc, &b->svc) || !apps_cover(&b->svc, &a->svc);
+	if (apps_differ || a->severity != b->severity) {
+		pl_warning(c, &b->loc, "rule %s overlaps rule %s (%s:%u) with a different %s",
+		           b->id, a->id, a->loc.file, a->loc.line,
+		           apps_differ ? "application list" : "severity");
+		*done = true;
+	}
+}
+
+/* Rules by the roles they name: for role r (nroles stands for "any"),
+ * rule[start[r] .. start[r + 1]) lists, in policy order, the rules with r at
+ * either end. Every pair that can warn shares a role or has "any" where the
+ * other has one (see the proof at lint_rules), so a policy of many products
+ * is checked in time near linear rather than quadratic in its rules. */
+struct by_role {
+	uint32_t *start, *rule;
+};
+
+static size_t role_slot(const struct fa_policy_set *set, uint32_t role)
+{
+	return role == FA_RULE_ROLE_ANY ? set->nroles : role;
+}
+
+static int by_role_build(struct by_role *ix, const struct fa_policy_set *set)
+{
+	size_t nslots = set->nroles + 1;
+	ix->start = calloc(nslots + 1, sizeof(*ix->start));
+	ix->rule = calloc(2 * set->nrules + 1, sizeof(*ix->rule));
+	uint32_t *fill = calloc(nslots, sizeof(*fill));
+	if (!ix->start || !ix->rule || !fill) {
+		free(fill);
+		return -1;
+	}
+	for (size_t j = 0; j < set->nrules; j++) {
+		const struct fa_rule *r = &set->rules[j];
+		ix->start[role_slot(set, r->src_role) + 1]++;
+		if (r->dst_role != r->src_role)
+			ix->start[role_slot(set, r->dst_role) + 1]++;
+	}
+	for (size_t k = 0; k < nslots; k++)
+		ix->start[k + 1] += ix->start[k];
+	for (size_t j = 0; j < set->nrules; j++) {
+		const struct fa_rule *r = &set->rules[j];
+		size_t s = role_slot(set, r->src_role), d = role_slot(set, r->dst_role);
+		ix->rule[ix->start[s] + fill[s]++] = (uint32_t)j;
+		if (d != s)
+			ix->rule[ix->start[d] + fill[d]++] = (uint32_t)j;
+	}
+	free(fill);
+	return 0;
+}
+
+/* Why the candidates suffice: rule_same, rule_covers and rule_meets all need
+ * role_meets(x, b's end e) for the end x of a facing e, i.e. x is e or
+ * "any", or e is "any". Taking e = b's responder (or b's initiator when the
+ * responder is "any"), a must name e or "any" at one of its ends; when both
+ * of b's ends are "any", every earlier rule is a candidate. Candidates are
+ * visited in policy order, as a plain scan would, so the warnings are the
+ * same ones. */
 static void lint_rules(struct pl_ctx *c)
 {
 	const struct fa_policy_set *set = c->set;
+	struct by_role ix = {0};
+	if (by_role_build(&ix, set) < 0) {
+		free(ix.start);
+		free(ix.rule);
+		c->nomem = true;
+		return;
+	}
+	size_t any = set->nroles;
 	for (size_t j = 0; j < set->nrules; j++) {
 		const struct fa_rule *b = &set->rules[j];
-		for (size_t i = 0; i < j; i++) {
-			const struct fa_rule *a = &set->rules[i];
-			if ((a->flags & FA_RULE_DENY) != (b->flags & FA_RULE_DENY))
-				continue;
-			if (rule_same(a, b)) {
-				pl_warning(c, &b->loc, "rule %s duplicates rule %s (%s:%u)", b->id,
-				           a->id, a->loc.file, a->loc.line);
+		uint32_t e = b->dst_role != FA_RULE_ROLE_ANY ? b->dst_role : b->src_role;
+		bool done = false;
+		if (e == FA_RULE_ROLE_ANY) {
+			for (size_t i = 0; i < j && !done; i++)
+				lint_pair(c, &set->rules[i], b, &done);
+			continue;
+		}
+		/* Merges the two ascending lists, once each rule in both. */
+		uint32_t p = ix.start[e], pe = ix.start[e + 1];
+		uint32_t q = ix.start[any], qe = ix.start[any + 1];
+		while (!done) {
+			uint32_t x = p < pe ? ix.rule[p] : UINT32_MAX;
+			uint32_t y = q < qe ? ix.rule[q] : UINT32_MAX;
+			uint32_t i = x < y ? x : y;
+			if (i >= j)
 				break;
-			}
-			if (rule_covers(a, b)) {
-				pl_warning(c, &b->loc,
-				           "rule %s is shadowed by rule %s (%s:%u), which already "
-				           "covers every flow it does",
-				           b->id, a->id, a->loc.file, a->loc.line);
-				break;
-			}
-			bool apps_differ =
-			    !apps_cover(&a->svc, &b->svc) || !apps_cover(&b->svc, &a->svc);
-			if (rule_meets(a, b) && (apps_differ || a->severity != b->severity)) {
-				pl_warning(c, &b->loc,
-				           "rule %s overlaps rule %s (%s:%u) with a different %s",
-				           b->id, a->id, a->loc.file, a->loc.line,
-				           apps_differ ? "application list" : "severity");
-				break;
-			}
+			p += x == i;
+			q += y == i;
+			lint_pair(c, &set->rules[i], b, &done);
 		}
 	}
+	free(ix.start);
+	free(ix.rule);
 }
 
 static void lint_roles(struct pl_ctx *c)
@@ -207,12 +291,12 @@ static void lint_roles(struct pl_ctx *c)
 			used[set->rules[i].dst_role] = true;
 	}
 	for (size_t i = 0; i < c->nelem_refs; i++) {
-		int32_t r = pl_find_role(set, c->elem_refs[i].name);
+		int32_t r = pl_find_role(c, c->elem_refs[i].name);
 		if (r >= 0)
 			used[r] = true;
 	}
 	for (size_t i = 0; i < c->nscopes; i++) {
-		int32_t r = pl_find_role(set, c->scopes[i].name);
+		int32_t r = pl_find_role(c, c->scopes[i].name);
 		if (r >= 0)
 			used[r] = true;
 	}

@@ -41,22 +41,6 @@ char *pl_strdup(struct pl_ctx *c, const char *s)
 	return d;
 }
 
-int32_t pl_find_role(const struct fa_policy_set *set, const char *name)
-{
-	for (size_t i = 0; i < set->nroles; i++)
-		if (strcmp(set->roles[i].name, name) == 0)
-			return (int32_t)i;
-	return -1;
-}
-
-int32_t pl_find_service(const struct pl_ctx *c, uint32_t policy, const char *name)
-{
-	for (size_t i = 0; i < c->set->nservices; i++)
-		if (c->svc_policy[i] == policy && strcmp(c->set->services[i].name, name) == 0)
-			return (int32_t)i;
-	return -1;
-}
-
 void pl_service_clear(struct fa_service *s)
 {
 	for (size_t i = 0; i < s->nitems; i++)
@@ -145,7 +129,7 @@ static void resolve_elem_refs(struct pl_ctx *c)
 {
 	for (size_t i = 0; i < c->nelem_refs; i++) {
 		const struct pl_elem_ref *r = &c->elem_refs[i];
-		int32_t ro = pl_find_role(c->set, r->name);
+		int32_t ro = pl_find_role(c, r->name);
 		if (ro < 0) {
 			char hint[256];
 			suggest_roles(c->set, r->name, hint, sizeof(hint));
@@ -235,7 +219,7 @@ static void resolve_rule_role(struct pl_ctx *c, const struct fa_rule *r, const c
 {
 	if (!name)
 		return;
-	int32_t ro = pl_find_role(c->set, name);
+	int32_t ro = pl_find_role(c, name);
 	if (ro >= 0) {
 		*out = (uint32_t)ro;
 		return;
@@ -292,7 +276,7 @@ static void resolve_scopes(struct pl_ctx *c)
 	bool any_scope = false;
 	for (size_t i = 0; i < c->nscopes; i++) {
 		const struct pl_scope_ref *s = &c->scopes[i];
-		int32_t r = pl_find_role(set, s->name);
+		int32_t r = pl_find_role(c, s->name);
 		if (r < 0) {
 			char hint[256];
 			suggest_roles(set, s->name, hint, sizeof(hint));
@@ -443,6 +427,9 @@ static void ctx_free(struct pl_ctx *c)
 		free(c->scopes[i].name);
 	free(c->scopes);
 	free(c->stack);
+	pl_name_index_free(&c->role_ix);
+	pl_name_index_free(&c->svc_ix);
+	pl_name_index_free(&c->rule_ix);
 }
 
 int fa_policy_load(struct fa_policy_set **out, const struct fa_policy_load_opts *opts,

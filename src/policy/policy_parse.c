@@ -206,13 +206,12 @@ static void st_rule(struct parser *p, bool deny)
 	const char *id = pp_take_name(p, "rule");
 	if (!id)
 		return;
-	for (size_t i = 0; i < set->nrules; i++) {
-		if (strcmp(set->rules[i].id, id) == 0) {
-			p->failed = true;
-			pl_error(c, &at, "duplicate rule id '%s' (first defined at %s:%u)", id,
-			         set->rules[i].loc.file, set->rules[i].loc.line);
-			return;
-		}
+	int32_t prev = pl_find_rule(c, id);
+	if (prev >= 0) {
+		p->failed = true;
+		pl_error(c, &at, "duplicate rule id '%s' (first defined at %s:%u)", id,
+		         set->rules[prev].loc.file, set->rules[prev].loc.line);
+		return;
 	}
 	struct fa_rule r = {0};
 	struct pl_rule_refs rr = {0};

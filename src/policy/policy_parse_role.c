@@ -198,7 +198,7 @@ void pp_role(struct parser *p)
 		       pp_describe(&p->tok));
 		return;
 	}
-	int32_t r = pl_find_role(set, name);
+	int32_t r = pl_find_role(c, name);
 	if (p->site) {
 		if (r < 0) {
 			struct pl_suggest sg;
