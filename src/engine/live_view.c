@@ -306,9 +306,10 @@ struct fa_snapshot *lv_build(struct fa_live_view *lv, const struct lv_header *h,
 	}
 
 	/* Live flows from every worker (largest first), then the ended ones,
-	 * newest first. */
+	 * newest first. Once the input is done every flow has ended as eof and
+	 * the workers' last lists are stale: they would list those flows twice. */
 	size_t live = 0;
-	for (unsigned i = 0; i < lv->npubs; i++)
+	for (unsigned i = 0; i < lv->npubs && !h->input_done; i++)
 		live += lv->pubs[i].n;
 	s->flows = fa_snapshot_alloc(s, (live + lv->ended_n + 1) * sizeof(*s->flows));
 	if (s->flows) {
