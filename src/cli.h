@@ -1,12 +1,17 @@
-/* cli.h - what main.c and cli_policy.c share: the policy tools and policy
- * loading for an audit. Only the command line includes this. */
+/* cli.h - what main.c and cli_policy.c share: the policy tools, policy
+ * loading for an audit, and the dashboard's start and end. Only the
+ * command line includes this. */
 #ifndef FA_CLI_H
 #define FA_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "dpi/dpi.h"
+#include "engine/engine.h"
+#include "output/snapshot.h"
 #include "policy/policy.h"
 
 /* `flowaudit policy ...`: argv[0] is "policy". Returns the exit status. */
@@ -30,5 +35,25 @@ char *cli_join_args(int argc, char **argv);
 
 /* Paths (malloc'd) of the bundled *.protos signature files; returns how many. */
 size_t cli_find_signatures(char **paths, size_t max);
+
+struct fa_tui;
+
+/* The dashboard owns the terminal while it runs: the summary and notices
+ * are kept in memory and printed once it has given the terminal back. */
+struct dashboard {
+	struct fa_snapshot_box box;
+	struct fa_tui *tui;
+	char *notes, *summary;
+	size_t notes_len, summary_len;
+	FILE *notes_fp, *summary_fp;
+	char label[256];
+	volatile sig_atomic_t *stop; /* the run's stop flag (SIGINT, q) */
+};
+/* Starts the dashboard and points the engine's notices, summary and
+ * snapshots at it; -1 (with a message printed) when it cannot run. */
+int dashboard_start(struct dashboard *d, struct fa_engine_opts *eo, bool speed_set,
+                    const struct fa_policy_set *set, volatile sig_atomic_t *stop);
+/* After the run: a finished replay stays on the screen until q. */
+void dashboard_end(struct dashboard *d);
 
 #endif

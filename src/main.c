@@ -18,8 +18,6 @@
 #include "common/fa_error.h"
 #include "engine/engine.h"
 #include "output/sink.h"
-#include "output/snapshot.h"
-#include "tui/tui.h"
 
 #define EXIT_VIOLATIONS 1
 #define EXIT_USAGE 2
@@ -119,6 +117,13 @@ static void usage(FILE *fp)
 	      "  -F FILE                read the filter expression from FILE\n"
 	      "Output:\n"
 	      "  -j, --json FILE        write JSON Lines to FILE ('-' = standard output)\n"
+	      "  -C SIZE                start a new JSON file before one passes SIZE bytes\n"
+	      "                         (k, M, G: 10^3, 10^6, 10^9); files FILE, FILE.1, ...\n"
+	      "  -G SECONDS             start a new JSON file every SECONDS (packet time for\n"
+	      "                         -r); a '%' in FILE makes it a strftime template (UTC)\n"
+	      "      --stats-interval S a \"stats\" record every S seconds (packet time)\n"
+	      "      --flow-update S    an interim \"flow\" record (\"end\": \"active\") of every\n"
+	      "                         flow still open, every S seconds\n"
 	      "  -q, --quiet            no summary, no notices and no progress bar\n"
 	      "      --no-progress      no progress bar (shown only on a terminal)\n"
 	      "Policy audit (docs/policy-language.md):\n"
@@ -188,6 +193,30 @@ static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return true;
 }
 
+/* -C: bytes, or k/M/G for 10^3/10^6/10^9 (tcpdump's -C counts 10^6). A
+ * bare number below 1000 is refused: it is most likely meant in MB. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	uint64_t mult = 1;
+	if (*end == 'k' || *end == 'K')
+		mult = 1000;
+	else if (*end == 'M')
+		mult = 1000000;
+	else if (*end == 'G')
+		mult = 1000000000;
+	if (mult > 1)
+		end++;
+	if (errno || *end || v > UINT64_MAX / mult || v * mult < 1000)
+		return false;
+	*out = v * mult;
+	return true;
+}
+
 static bool list_add(struct list *l, const char *v)
 {
 	if (l->n >= MAX_LIST)
@@ -219,7 +248,9 @@ enum {
 	OPT_TUI,
 	OPT_SPEED,
 	OPT_NO_PROMISC,
-	OPT_TSTAMP_TYPE
+	OPT_TSTAMP_TYPE,
+	OPT_STATS_INTERVAL,
+	OPT_FLOW_UPDATE
 };
 
 static const struct option long_opts[] = {
@@ -250,6 +281,8 @@ static const struct option long_opts[] = {
     {"buffer-size", required_argument, NULL, 'B'},
     {"snaplen", required_argument, NULL, 's'},
     {"tstamp-type", required_argument, NULL, OPT_TSTAMP_TYPE},
+    {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
+    {"flow-update", required_argument, NULL, OPT_FLOW_UPDATE},
     {"user", required_argument, NULL, 'Z'},
     {"tui", no_argument, NULL, OPT_TUI},
     {"speed", required_argument, NULL, OPT_SPEED},
@@ -257,73 +290,6 @@ static const struct option long_opts[] = {
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
-
-/* The dashboard owns the terminal while it runs: the summary and notices
- * are kept in memory and printed once it has given the terminal back. */
-struct dashboard {
-	struct fa_snapshot_box box;
-	struct fa_tui *tui;
-	char *notes, *summary;
-	size_t notes_len, summary_len;
-	FILE *notes_fp, *summary_fp;
-	char label[256];
-};
-
-static int dashboard_start(struct dashboard *d, struct cli *c, const struct fa_policy_set *set)
-{
-	char err[256];
-	memset(d, 0, sizeof(*d));
-	if (!isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "flowaudit: --tui needs a terminal on standard output\n");
-		return -1;
-	}
-	if (c->eo.json_path && strcmp(c->eo.json_path, "-") == 0) {
-		fprintf(stderr, "flowaudit: --tui takes the terminal: give --json a file\n");
-		return -1;
-	}
-	for (size_t i = 0; set && i < set->npolicies; i++) {
-		size_t n = strlen(d->label);
-		snprintf(d->label + n, sizeof(d->label) - n, "%s%s", i ? ", " : "",
-		         set->policies[i].name);
-	}
-	d->notes_fp = open_memstream(&d->notes, &d->notes_len);
-	d->summary_fp = c->eo.summary_fp ? open_memstream(&d->summary, &d->summary_len) : NULL;
-	if (!d->notes_fp || fa_snapshot_box_init(&d->box) < 0) {
-		fprintf(stderr, "flowaudit: cannot start the dashboard: out of memory\n");
-		return -1;
-	}
-	struct fa_tui_opts to = {&d->box, &stop_requested, -1, 250};
-	if (fa_tui_start(&d->tui, &to, err, sizeof(err)) < 0) {
-		fprintf(stderr, "flowaudit: %s\n", err);
-		return -1;
-	}
-	c->eo.snapshots = &d->box;
-	c->eo.policy_label = d->label[0] ? d->label : NULL;
-	c->eo.notice_fp = d->notes_fp;
-	c->eo.summary_fp = d->summary_fp;
-	c->eo.progress = false;
-	if (!c->speed_set)
-		c->eo.speed = 1;
-	return 0;
-}
-
-/* After the run: a finished replay stays on the screen until q. */
-static void dashboard_end(struct dashboard *d)
-{
-	if (!stop_requested)
-		fa_tui_wait(d->tui);
-	fa_tui_stop(&d->tui);
-	fclose(d->notes_fp);
-	if (d->summary_fp)
-		fclose(d->summary_fp);
-	if (d->notes_len)
-		fwrite(d->notes, 1, d->notes_len, stderr);
-	if (d->summary_len)
-		fwrite(d->summary, 1, d->summary_len, stdout);
-	free(d->notes);
-	free(d->summary);
-	fa_snapshot_box_destroy(&d->box);
-}
 
 static void version(void)
 {
@@ -347,7 +313,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	const char *filter_file = NULL;
 	int opt;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+r:i:B:s:Z:F:j:p:qhV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+r:i:B:s:Z:F:j:p:C:G:qhV", long_opts, NULL)) != -1) {
 		int rc = 0;
 		switch (opt) {
 		case 'r':
@@ -461,6 +427,20 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_TSTAMP_TYPE: c->eo.live.tstamp_type = optarg; break;
 		case 'Z': c->drop_user = optarg; break;
+		case 'C':
+			if (!parse_size(optarg, &c->eo.json_max_bytes))
+				return usage_error(
+				    "-C takes a size in bytes from 1000, with k, M or G "
+				    "for 10^3, 10^6, 10^9 (100M, not 100), not '%s'",
+				    optarg);
+			break;
+		case 'G': rc = set_timeout(optarg, "-G", &c->eo.json_rotate_us); break;
+		case OPT_STATS_INTERVAL:
+			rc = set_timeout(optarg, "--stats-interval", &c->eo.stats_every_us);
+			break;
+		case OPT_FLOW_UPDATE:
+			rc = set_timeout(optarg, "--flow-update", &c->eo.flow_update_us);
+			break;
 		case OPT_TUI: c->tui = true; break;
 		case OPT_SPEED:
 			if (strcmp(optarg, "max") == 0) {
@@ -493,6 +473,12 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		return usage_error("nothing to read: give -r FILE or -i INTERFACE");
 	if (c->inputs.n && c->ifaces.n)
 		return usage_error("read either capture files (-r) or interfaces (-i), not both");
+	bool json_file = c->eo.json_path && strcmp(c->eo.json_path, "-") != 0;
+	if ((c->eo.json_max_bytes || c->eo.json_rotate_us) && !json_file)
+		return usage_error("-C and -G rotate the JSON output: give --json FILE");
+	if ((c->eo.stats_every_us || c->eo.flow_update_us) && !c->eo.json_path)
+		return usage_error("--stats-interval and --flow-update write JSON records: give "
+		                   "--json");
 	if (c->learn && c->eo.json_path && strcmp(c->eo.json_path, "-") == 0)
 		return usage_error(
 		    "learn prints draft rules on standard output: give --json a file");
@@ -624,7 +610,7 @@ int main(int argc, char **argv)
 
 	char err[1024] = "";
 	struct dashboard dash;
-	if (c.tui && dashboard_start(&dash, &c, policy) < 0) {
+	if (c.tui && dashboard_start(&dash, &c.eo, c.speed_set, policy, &stop_requested) < 0) {
 		rc = EXIT_USAGE;
 		goto out;
 	}

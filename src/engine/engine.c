@@ -34,10 +34,12 @@ static int open_outputs(struct engine *e, char *errbuf, size_t errlen)
 	const struct fa_engine_opts *o = e->o;
 	int rc;
 	if (o->json_path) {
-		rc = fa_sink_json_open(&e->sh.sinks[e->sh.nsinks], o->json_path, errbuf, errlen);
+		struct fa_json_rotation rot = {o->json_max_bytes, o->json_rotate_us > 0};
+		rc = fa_sink_json_open_rotating(&e->sh.sinks[e->sh.nsinks], o->json_path, &rot,
+		                                errbuf, errlen);
 		if (rc < 0)
 			return rc;
-		e->sh.nsinks++;
+		e->sh.json = e->sh.sinks[e->sh.nsinks++];
 	}
 	if (o->report_path && o->policy) {
 		rc = fa_sink_report_open(&e->sh.sinks[e->sh.nsinks], o->report_path, o->report_info,
@@ -186,6 +188,7 @@ void engine_signals(struct engine *e)
 		*o->want_reload = 0;
 		reload_policy(e);
 	}
+	engine_timers(e);
 }
 
 static int start_workers(struct engine *e, char *errbuf, size_t errlen)

@@ -37,8 +37,14 @@ struct fa_engine_opts {
 	const char *json_path; /* JSON Lines output; NULL = none, "-" = stdout */
 	FILE *summary_fp;      /* human summary at the end; NULL = none */
 	FILE *notice_fp;       /* notices and warnings (stderr); never NULL */
-	bool progress;         /* progress bar on notice_fp */
-	bool quiet;            /* no informational notices (warnings still shown) */
+	/* Long runs (docs/json.md, "Long runs"), 0 = off. Times count in
+	 * packet time, which a live capture keeps moving with the wall clock. */
+	uint64_t json_max_bytes; /* a new JSON file before one would pass this (-C) */
+	uint64_t json_rotate_us; /* a new JSON file this often (-G) */
+	uint64_t stats_every_us; /* a "stats" record this often */
+	uint64_t flow_update_us; /* interim "flow" records of flows open this long */
+	bool progress;           /* progress bar on notice_fp */
+	bool quiet;              /* no informational notices (warnings still shown) */
 
 	unsigned workers;   /* 0 = one per online CPU, at most 8 */
 	uint32_t max_flows; /* whole engine; split between workers */

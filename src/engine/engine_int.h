@@ -45,6 +45,9 @@ struct engine {
 	struct fa_capture *live[MAX_LIVE_INPUTS];
 	size_t nlive;
 	uint64_t drops, if_drops; /* kernel counters, summed over live inputs */
+	/* Long runs: periodic stats and -G rotation, in engine time (timers.c). */
+	bool timers_started;
+	uint64_t next_stats_us, next_rotate_us;
 	/* Audits ended by a policy reload (SIGHUP). */
 	bool violations_before;
 	uint64_t findings_before;
@@ -57,8 +60,11 @@ struct engine {
 void engine_frame(struct engine *e, int link, const struct fa_frame *fr);
 /* Writes a stats record to every sink (running: workers still at work). */
 void engine_write_stats(struct engine *e, bool running);
-/* Handles what signals asked for since last time (stats now, reload). */
+/* Handles what signals asked for since last time (stats now, reload),
+ * then the timers. */
 void engine_signals(struct engine *e);
+/* Periodic stats records and JSON file rotation, when due (timers.c). */
+void engine_timers(struct engine *e);
 /* Every worker's flows age to packet time now_us. */
 void engine_tick_all(struct engine *e, uint64_t now_us);
 

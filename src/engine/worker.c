@@ -7,6 +7,7 @@
 
 #include "audit/audit.h"
 #include "common/fa_error.h"
+#include "common/fa_time.h"
 #include "dpi/dpi.h"
 #include "enrich/geo.h"
 #include "enrich/names.h"
@@ -40,6 +41,7 @@ struct flow_ext {
 	 * view; the record's verdict is decided again at the end. */
 	uint8_t ev_verdict, ev_severity;
 	int32_t ev_rule, ev_src_role, ev_dst_role;
+	uint64_t reported_us; /* time of the last interim record; 0 = none yet */
 };
 
 struct fa_worker {
@@ -54,11 +56,14 @@ struct fa_worker {
 	bool started;
 	uint64_t now_us;
 	uint64_t pub_gen; /* the live view's request last answered */
+	/* Interim records (--flow-update): how often, and when next. */
+	uint64_t update_us, next_update_us;
 	/* The flow table's counters as last copied by the worker, for stats
 	 * written while it runs (another thread may read them). */
 	pthread_mutex_t stats_lock;
 	struct fa_flowtab_stats stats_pub;
 	uint32_t since_pub;
+	uint64_t pub_us; /* packet time of that copy */
 };
 
 static void publish_stats(struct fa_worker *w)
@@ -69,6 +74,7 @@ static void publish_stats(struct fa_worker *w)
 	w->stats_pub = st;
 	pthread_mutex_unlock(&w->stats_lock);
 	w->since_pub = 0;
+	w->pub_us = w->now_us;
 }
 
 static const char *proto_name(uint8_t proto, char *buf, size_t len)
@@ -250,53 +256,65 @@ static void lv_ended(struct fa_live_view *lv, const struct fa_flow *f,
 	lv_flow_ended(lv, &o);
 }
 
-static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext *x,
-                         enum fa_flow_end why)
-{
+/* A flow record and the storage its strings point into. */
+struct rec_buf {
 	struct fa_flow_record r;
 	struct fa_dpi_names names;
 	struct fa_geo_info sg, dg;
 	char pbuf[8];
+};
 
-	memset(&r, 0, sizeof(r));
-	fa_dpi_names(w->dpi, &x->res, &names);
-	r.ts_first_us = f->ts_first;
-	r.ts_last_us = f->ts_last;
-	r.proto = proto_name(f->proto, pbuf, sizeof(pbuf));
-	r.nvlan = f->nvlan < FA_REC_MAX_VLANS ? f->nvlan : FA_REC_MAX_VLANS;
-	memcpy(r.vlan, f->vlan, r.nvlan * sizeof(r.vlan[0]));
-	r.src_ip = f->src;
-	r.dst_ip = f->dst;
-	r.src_port = f->sport;
-	r.dst_port = f->dport;
-	r.initiator = fa_initiator_name((enum fa_initiator)f->initiator);
-	r.app = names.app;
-	r.app_master = names.master;
-	r.app_proto = names.proto;
-	r.category = names.category;
-	r.app_guessed = x->res.guessed;
-	r.hostname = x->res.hostname;
-	r.dst_name = x->dst_name;
-	r.nrisks = (unsigned)fa_dpi_risk_names(x->res.risks, r.risks, FA_REC_MAX_RISKS);
-	r.pkts_fwd = f->pkts[FA_DIR_FWD];
-	r.pkts_rev = f->pkts[FA_DIR_REV];
-	r.bytes_fwd = f->bytes[FA_DIR_FWD];
-	r.bytes_rev = f->bytes[FA_DIR_REV];
-	r.icmp_errors = f->icmp_errors;
-	r.end = fa_flow_end_name(why);
-	fill_geo(w, &f->src, &sg, &r.src_geo, &r.has_src_geo);
-	fill_geo(w, &f->dst, &dg, &r.dst_geo, &r.has_dst_geo);
-	r.tunnel = f->tunnel ? fa_tunnel_name((enum fa_tunnel)f->tunnel) : NULL;
+/* Everything but the verdict; `end` is the reason's name, or "active". */
+static void fill_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext *x, const char *end,
+                        struct rec_buf *b)
+{
+	struct fa_flow_record *r = &b->r;
+	memset(r, 0, sizeof(*r));
+	fa_dpi_names(w->dpi, &x->res, &b->names);
+	r->ts_first_us = f->ts_first;
+	r->ts_last_us = f->ts_last;
+	r->proto = proto_name(f->proto, b->pbuf, sizeof(b->pbuf));
+	r->nvlan = f->nvlan < FA_REC_MAX_VLANS ? f->nvlan : FA_REC_MAX_VLANS;
+	memcpy(r->vlan, f->vlan, r->nvlan * sizeof(r->vlan[0]));
+	r->src_ip = f->src;
+	r->dst_ip = f->dst;
+	r->src_port = f->sport;
+	r->dst_port = f->dport;
+	r->initiator = fa_initiator_name((enum fa_initiator)f->initiator);
+	r->app = b->names.app;
+	r->app_master = b->names.master;
+	r->app_proto = b->names.proto;
+	r->category = b->names.category;
+	r->app_guessed = x->res.guessed;
+	r->hostname = x->res.hostname;
+	r->dst_name = x->dst_name;
+	r->nrisks = (unsigned)fa_dpi_risk_names(x->res.risks, r->risks, FA_REC_MAX_RISKS);
+	r->pkts_fwd = f->pkts[FA_DIR_FWD];
+	r->pkts_rev = f->pkts[FA_DIR_REV];
+	r->bytes_fwd = f->bytes[FA_DIR_FWD];
+	r->bytes_rev = f->bytes[FA_DIR_REV];
+	r->icmp_errors = f->icmp_errors;
+	r->end = end;
+	fill_geo(w, &f->src, &b->sg, &r->src_geo, &r->has_src_geo);
+	fill_geo(w, &f->dst, &b->dg, &r->dst_geo, &r->has_dst_geo);
+	r->tunnel = f->tunnel ? fa_tunnel_name((enum fa_tunnel)f->tunnel) : NULL;
+}
 
+static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext *x,
+                         enum fa_flow_end why)
+{
+	struct rec_buf b;
+	struct fa_flow_record *r = &b.r;
+	fill_record(w, f, x, fa_flow_end_name(why), &b);
 	struct fa_shared *sh = w->sh;
 	struct fa_policy_verdict v = {0};
 	/* Judged under the output lock: a SIGHUP reload swaps the policy
 	 * under the same lock, so no flow is judged by a freed policy. */
 	pthread_mutex_lock(&sh->out_lock);
 	if (sh->policy)
-		judge(sh, f, &r, &sg, &dg, &v);
+		judge(sh, f, r, &b.sg, &b.dg, &v);
 	if (sh->live)
-		lv_ended(sh->live, f, &r, &v);
+		lv_ended(sh->live, f, r, &v);
 	if (sh->audit) {
 		struct fa_audit_flow af = {
 		    .proto = f->proto,
@@ -304,9 +322,9 @@ static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext
 		    .dst = f->dst,
 		    .sport = f->sport,
 		    .dport = f->dport,
-		    .app = r.app,
-		    .pkts = r.pkts_fwd + r.pkts_rev,
-		    .bytes = r.bytes_fwd + r.bytes_rev,
+		    .app = r->app,
+		    .pkts = r->pkts_fwd + r->pkts_rev,
+		    .bytes = r->bytes_fwd + r->bytes_rev,
 		    .ts_first_us = f->ts_first,
 		    .ts_last_us = f->ts_last,
 		    .v = &v,
@@ -314,12 +332,62 @@ static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext
 		fa_audit_flow(sh->audit, &af);
 	}
 	for (size_t i = 0; i < sh->nsinks; i++) {
-		int rc = fa_sink_write_flow(sh->sinks[i], &r);
+		int rc = fa_sink_write_flow(sh->sinks[i], r);
 		if (rc < 0 && !sh->write_error)
 			sh->write_error = rc;
 	}
 	sh->flows_written++;
 	pthread_mutex_unlock(&sh->out_lock);
+}
+
+/* An interim record of a flow still open: the counters so far, the
+ * application as far as detection has got, the verdict for that. It goes
+ * to the JSON file only; the audit, the summary, the report and the flow
+ * count take the flow once, from its final record. */
+static void write_interim(struct fa_worker *w, struct fa_flow *f, struct flow_ext *x)
+{
+	struct rec_buf b;
+	struct fa_flow_record *r = &b.r;
+	fill_record(w, f, x, "active", &b);
+	struct fa_shared *sh = w->sh;
+	struct fa_policy_verdict v = {0};
+	pthread_mutex_lock(&sh->out_lock);
+	if (sh->policy)
+		judge(sh, f, r, &b.sg, &b.dg, &v);
+	int rc = fa_sink_write_flow(sh->json, r);
+	if (rc < 0 && !sh->write_error)
+		sh->write_error = rc;
+	pthread_mutex_unlock(&sh->out_lock);
+}
+
+/* A flow is reported again once update_us has passed since its start or
+ * its last interim record, if packets came in the meantime. */
+static void update_flow(struct fa_flow *f, void *ctx)
+{
+	struct fa_worker *w = ctx;
+	struct flow_ext *x = fa_flow_user(f);
+	uint64_t since = x->reported_us ? x->reported_us : f->ts_first;
+	if (w->now_us < since + w->update_us || f->ts_last <= since)
+		return;
+	write_interim(w, f, x);
+	x->reported_us = w->now_us;
+}
+
+/* Every update_us of this worker's time, its own table is walked for
+ * interim records; flows that have just ended were written by the expiry
+ * before this. */
+static void maybe_update(struct fa_worker *w)
+{
+	if (!w->update_us || !w->sh->json || !w->now_us)
+		return;
+	if (!w->next_update_us) {
+		w->next_update_us = w->now_us + w->update_us;
+		return;
+	}
+	if (w->now_us < w->next_update_us)
+		return;
+	w->next_update_us += ((w->now_us - w->next_update_us) / w->update_us + 1) * w->update_us;
+	fa_flowtab_foreach(w->tab, update_flow, w);
 }
 
 static void on_flow_end(struct fa_flow *f, enum fa_flow_end why, void *ctx)
@@ -349,6 +417,7 @@ int fa_worker_new(struct fa_worker **out, unsigned id, struct fa_shared *sh,
 	}
 	w->id = id;
 	w->sh = sh;
+	w->update_us = o->flow_update_us;
 	pthread_mutex_init(&w->stats_lock, NULL);
 	int rc = fa_dpi_new(&w->dpi, &o->dpi, errbuf, errlen);
 	if (rc < 0)
@@ -402,11 +471,14 @@ void fa_worker_free(struct fa_worker **wp)
 void fa_worker_packet(struct fa_worker *w, const struct fa_pkt *pkt)
 {
 	maybe_publish(w);
-	if (++w->since_pub >= 4096)
+	/* Also once a second of packet time: a worker fed every packet of a
+	 * long flow gets no ticks, and periodic stats read these counters. */
+	if (++w->since_pub >= 4096 || pkt->ts_us >= w->pub_us + FA_USEC_PER_SEC)
 		publish_stats(w);
 	if (pkt->ts_us > w->now_us) {
 		w->now_us = pkt->ts_us;
 		fa_flowtab_expire(w->tab, w->now_us);
+		maybe_update(w);
 	}
 	enum fa_dir dir;
 	bool created;
@@ -441,6 +513,7 @@ void fa_worker_tick(struct fa_worker *w, uint64_t now_us)
 	if (now_us > w->now_us) {
 		w->now_us = now_us;
 		fa_flowtab_expire(w->tab, now_us);
+		maybe_update(w);
 	}
 }
 

@@ -23,6 +23,9 @@ struct fa_shared {
 	struct fa_names *names;
 	struct fa_sink *sinks[4];
 	size_t nsinks;
+	/* The JSON Lines sink among them, or NULL: interim flow records go
+	 * there only. */
+	struct fa_sink *json;
 	const struct fa_policy_set *policy; /* or NULL */
 	struct fa_match_opts match;
 	struct fa_audit *audit;    /* with a policy; under out_lock */
@@ -53,7 +56,7 @@ void fa_worker_join(struct fa_worker *w);
 /* After the worker has finished (joined, or inline). */
 void fa_worker_flow_stats(const struct fa_worker *w, struct fa_flowtab_stats *out);
 /* While it runs, from another thread: its counters as last published (at
- * most 4096 packets or one tick old). */
+ * most 4096 packets, one tick or one second of packet time old). */
 void fa_worker_flow_stats_running(struct fa_worker *w, struct fa_flowtab_stats *out);
 
 #endif

@@ -8,6 +8,7 @@
 #ifndef FA_SINK_H
 #define FA_SINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +39,22 @@ struct fa_sink {
 
 /* JSON Lines to `path` ("-" = stdout). errbuf gets a message on failure. */
 int fa_sink_json_open(struct fa_sink **out, const char *path, char *errbuf, size_t errlen);
+
+/* JSON Lines split over several files, always between records (docs/json.md,
+ * "Long runs"). Files are named path, path.1, path.2, ... in order; with
+ * by_time and a '%' in path, path is a strftime(3) template of the time
+ * given to fa_sink_json_rotate (UTC), and the first file is created by the
+ * first rotate call (or, failing that, the first record). */
+struct fa_json_rotation {
+	uint64_t max_bytes; /* a file never grows past this unless one record does;
+	                     * 0 = no limit */
+	bool by_time;       /* the caller starts new files with fa_sink_json_rotate */
+};
+int fa_sink_json_open_rotating(struct fa_sink **out, const char *path,
+                               const struct fa_json_rotation *rot, char *errbuf, size_t errlen);
+/* Closes the current file and starts the next, named for now_us
+ * (microseconds since the epoch). Not for other sinks (FA_ERR_USAGE). */
+int fa_sink_json_rotate(struct fa_sink *s, uint64_t now_us);
 
 /* The human summary (top applications, flow counts, decode errors), printed
  * to `fp` at close. */
