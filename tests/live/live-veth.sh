@@ -63,7 +63,25 @@ ip netns exec "$ns_s" dnsmasq --no-daemon --no-resolv --no-hosts --port=53 \
 ip netns exec "$ns_c" "$FA" -i "$tag-c0" -p "$tmp/live.policy" --site "$tmp/live.site" \
 	--json "$tmp/out.jsonl" -q >"$tmp/fa.out" 2>"$tmp/fa.err" &
 fa_pid=$!
-sleep 1.5 # the capture is open and the servers listen
+
+# Wait for readiness rather than a fixed time (a loaded machine is slow):
+# both servers listening, and flowaudit past opening its capture (it then
+# gives up root and runs as nobody).
+ready() {
+	ip netns exec "$ns_s" ss -Hltn 'sport = :8080' | grep -q . &&
+		ip netns exec "$ns_s" ss -Hlun 'sport = :53' | grep -q . &&
+		[ "$(stat -c %U "/proc/$fa_pid" 2>/dev/null)" = nobody ]
+}
+tries=0
+until ready; do
+	tries=$((tries + 1))
+	if [ $tries -gt 200 ] || ! kill -0 "$fa_pid" 2>/dev/null; then
+		echo "FAIL: servers or capture not ready after 20 s"
+		cat "$tmp/fa.err" "$tmp/http.log" "$tmp/dnsmasq.log"
+		exit 1
+	fi
+	sleep 0.1
+done
 
 ip netns exec "$ns_c" dig +short +time=2 +tries=1 @192.0.2.20 svc.example A >/dev/null
 ip netns exec "$ns_c" curl -s --max-time 5 -o /dev/null http://192.0.2.20:8080/
