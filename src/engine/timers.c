@@ -43,12 +43,13 @@ void engine_timers(struct engine *e)
 			rotate_json(e, now);
 		return;
 	}
-	if (o->stats_every_us && now >= e->next_stats_us) {
-		e->next_stats_us = next_due(e->next_stats_us, o->stats_every_us, now);
-		engine_write_stats(e, true);
-	}
+	/* A new file first: a record due at the same moment belongs to it. */
 	if (o->json_rotate_us && e->sh.json && now >= e->next_rotate_us) {
 		e->next_rotate_us = next_due(e->next_rotate_us, o->json_rotate_us, now);
 		rotate_json(e, now);
+	}
+	if (o->stats_every_us && now >= e->next_stats_us) {
+		e->next_stats_us = next_due(e->next_stats_us, o->stats_every_us, now);
+		engine_write_stats(e, true);
 	}
 }
