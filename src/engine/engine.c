@@ -219,11 +219,15 @@ static int start_workers(struct engine *e, char *errbuf, size_t errlen)
 	 * of 32..64 in bench/, docs/performance.md). */
 	e->share0 = 256u * 3u / (8u * e->nworkers);
 	uint32_t max_flows = o->max_flows ? o->max_flows : 1000000;
-	uint32_t per = max_flows / e->nworkers;
-	if (per == 0)
-		per = 1;
+	/* Each table gets the part of --max-flows that matches its part of
+	 * the hash space. Split evenly, a flood filled worker 1's table (and
+	 * evicted) when the engine held only 8/13 of the limit. */
+	uint32_t per0 =
+	    e->threaded ? (uint32_t)((uint64_t)max_flows * e->share0 / 256u) : max_flows;
+	uint32_t per = e->threaded ? (max_flows - per0) / (e->nworkers - 1) : max_flows;
 	for (unsigned i = 0; i < e->nworkers; i++) {
-		int rc = fa_worker_new(&e->workers[i], i, &e->sh, o, per, errbuf, errlen);
+		uint32_t cap = i == 0 ? per0 : per;
+		int rc = fa_worker_new(&e->workers[i], i, &e->sh, o, cap ? cap : 1, errbuf, errlen);
 		if (rc < 0)
 			return rc;
 		/* Worker 0 runs in the capture thread: with N workers there are N
