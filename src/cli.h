@@ -23,6 +23,12 @@ int cli_load_policies(const char *const *files, size_t nfiles, const char *site,
 		      const struct fa_dpi_opts *dpi_opts, bool allow_unbound,
 		      struct fa_policy_set **out, unsigned *nwarnings);
 
+/* The same, with errors and warnings written to diag (a reload while the
+ * dashboard owns the terminal keeps them with the other notices). */
+int cli_load_policies_to(const char *const *files, size_t nfiles, const char *site,
+                         const struct fa_dpi_opts *dpi_opts, bool allow_unbound,
+                         struct fa_policy_set **out, unsigned *nwarnings, FILE *diag);
+
 /* The policy `learn` uses when none is given: everything in scope, no rules. */
 int cli_load_learn_baseline(const struct fa_dpi_opts *dpi_opts, struct fa_policy_set **out);
 

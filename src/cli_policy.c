@@ -31,12 +31,20 @@ int cli_load_policies(const char *const *files, size_t nfiles, const char *site,
 		      const struct fa_dpi_opts *dpi_opts, bool allow_unbound,
 		      struct fa_policy_set **out, unsigned *nwarnings)
 {
+	return cli_load_policies_to(files, nfiles, site, dpi_opts, allow_unbound, out, nwarnings,
+	                            stderr);
+}
+
+int cli_load_policies_to(const char *const *files, size_t nfiles, const char *site,
+                         const struct fa_dpi_opts *dpi_opts, bool allow_unbound,
+                         struct fa_policy_set **out, unsigned *nwarnings, FILE *diag)
+{
 	char err[512];
 	struct fa_dpi *dpi = NULL;
 	*out = NULL;
 	int rc = fa_dpi_new(&dpi, dpi_opts, err, sizeof(err));
 	if (rc < 0) {
-		fprintf(stderr, "flowaudit: %s\n", err);
+		fprintf(diag, "flowaudit: %s\n", err);
 		return rc;
 	}
 	struct fa_app_names names = {app_known, app_foreach, dpi};
@@ -46,7 +54,7 @@ int cli_load_policies(const char *const *files, size_t nfiles, const char *site,
 		.site_file = site,
 		.apps = &names,
 		.allow_unbound = allow_unbound,
-		.diag = stderr,
+		.diag = diag,
 	};
 	rc = fa_policy_load(out, &lo, nwarnings);
 	fa_dpi_free(&dpi);

@@ -74,8 +74,8 @@ static int reload_policies(void *ctx, const struct fa_policy_set **out, char *er
 	struct reloader *r = ctx;
 	struct fa_policy_set *set = NULL;
 	/* Errors were printed with file:line:col by the loader. */
-	if (cli_load_policies(r->c->policies.v, r->c->policies.n, r->c->site, &r->c->eo.dpi, false,
-	                      &set, NULL) < 0) {
+	if (cli_load_policies_to(r->c->policies.v, r->c->policies.n, r->c->site, &r->c->eo.dpi,
+	                         false, &set, NULL, r->c->eo.notice_fp) < 0) {
 		snprintf(errbuf, errlen, "the policy files have errors (above)");
 		return -1;
 	}

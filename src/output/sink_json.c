@@ -66,7 +66,11 @@ static void sink_json_fail(struct fa_sink *s, const char *what, int errnum)
 static int sink_json_create(struct fa_sink *s, const char *name)
 {
 	struct sink_json *sj = s->priv;
-	snprintf(sj->path, sizeof(sj->path), "%s", name);
+	/* For messages; a long path is cut (by hand: the compiler rightly
+	 * warns that snprintf would cut it). */
+	size_t n = strnlen(name, sizeof(sj->path) - 1);
+	memcpy(sj->path, name, n);
+	sj->path[n] = '\0';
 	sj->fp = fopen(name, "w");
 	if (!sj->fp) {
 		sink_json_fail(s, "creating", errno);
