@@ -81,8 +81,8 @@ static void min_rule(int32_t *slot, uint32_t r)
 
 static void visit(struct walk *w, struct fa_cand c)
 {
-	uint32_t r = c.rule_rev >> 1;
-	bool rev = c.rule_rev & 1;
+	uint32_t r = fa_cand_rule_rev(c) >> 1;
+	bool rev = fa_cand_rule_rev(c) & 1;
 	const struct fa_matcher *m = w->set->matcher;
 	const struct fa_mrule *mr = &m->mrules[r];
 	uint32_t ini_role = rev ? mr->dst_role : mr->src_role;
@@ -130,7 +130,7 @@ static void visit(struct walk *w, struct fa_cand c)
 
 static uint32_t fkey(const struct fa_cand *c, bool inner)
 {
-	return inner ? c->ikey : c->key;
+	return inner ? fa_cand_ikey(*c) : fa_cand_key(*c);
 }
 
 /* First index in [lo, hi) whose key (inner: ikey) is >= x. */
@@ -237,16 +237,16 @@ static void near_first(struct walk *w, const struct fa_cand *v, uint32_t a, uint
 	if (--w->near_budget <= 0)
 		w->stop = true; /* e.g. one deny rule per role of a public address */
 	for (uint32_t i = a; i < b && i < a + NEAR_RUN_MAX && w->near < 0; i++) {
-		uint32_t r = v[i].rule_rev >> 1;
+		uint32_t r = fa_cand_rule_rev(v[i]) >> 1;
 		const struct fa_mrule *rule = &w->set->matcher->mrules[r];
-		bool rev = v[i].rule_rev & 1;
+		bool rev = fa_cand_rule_rev(v[i]) & 1;
 		uint32_t want = w->near_score == 2 ? (rev ? rule->src_role : rule->dst_role)
 		                                   : (rev ? rule->dst_role : rule->src_role);
 		const struct fa_ep *ep = w->near_score == 2 ? w->resp : w->ini;
 		bool fits = w->near_score == 0 || want == FA_RULE_ROLE_ANY || fa_ep_has(ep, want);
 		if (fits && !(rule->flags & FA_RULE_DENY)) {
 			w->near = (int32_t)r;
-			w->near_rev = v[i].rule_rev & 1;
+			w->near_rev = rev;
 			w->stop = true;
 		}
 	}

@@ -31,18 +31,14 @@ static int pvec_push(struct pvec *p, uint16_t lo, uint16_t hi, uint32_t key, uin
 		p->v = v;
 		p->cap = cap;
 	}
-	p->v[p->n++] = (struct pent){lo, hi, {key, ikey, rule_rev}};
+	p->v[p->n++] = (struct pent){lo, hi, fa_cand_make(key, ikey, rule_rev)};
 	return FA_OK;
 }
 
 static int cand_cmp(const void *a, const void *b)
 {
 	const struct fa_cand *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	if (x->ikey != y->ikey)
-		return x->ikey < y->ikey ? -1 : 1;
-	return x->rule_rev < y->rule_rev ? -1 : x->rule_rev > y->rule_rev;
+	return x->kr < y->kr ? -1 : x->kr > y->kr;
 }
 
 static int pent_port_cmp(const void *a, const void *b)
@@ -109,7 +105,7 @@ static void bucket_free(struct fa_port_bucket **pb)
 	free(b->cands);
 	free(b->cands_ini);
 	free(b->open);
-	free(b->xslot);
+	free(b->xrank);
 	free(b->near);
 	free(b->near_maxhi);
 	free(b);
@@ -196,9 +192,9 @@ static int bucket_build(struct fa_port_bucket *b, struct pvec *p, const struct f
 			     s < b->nr && b->rstart[s] <= e->hi; s++)
 				b->cands[b->roff[s] + fill[b->nx + s]++] = e->c;
 		}
-		if (!(set->rules[e->c.rule_rev >> 1].flags & FA_RULE_DENY) && !(e->c.rule_rev & 1))
-			b->near[b->nnear++] =
-			    (struct fa_near_item){e->lo, e->hi, e->c.rule_rev >> 1};
+		uint32_t rule_rev = fa_cand_rule_rev(e->c);
+		if (!(set->rules[rule_rev >> 1].flags & FA_RULE_DENY) && !(rule_rev & 1))
+			b->near[b->nnear++] = (struct fa_near_item){e->lo, e->hi, rule_rev >> 1};
 	}
 	free(fill);
 	b->cands_ini = malloc((total + 1) * sizeof(*b->cands));
@@ -209,7 +205,8 @@ static int bucket_build(struct fa_port_bucket *b, struct pvec *p, const struct f
 	}
 	for (size_t i = 0; i < total; i++)
 		b->cands_ini[i] =
-		    (struct fa_cand){b->cands[i].ikey, b->cands[i].key, b->cands[i].rule_rev};
+		    fa_cand_make(fa_cand_ikey(b->cands[i]), fa_cand_key(b->cands[i]),
+		                 fa_cand_rule_rev(b->cands[i]));
 	/* the same duplicates go in both orders: the same offsets result */
 	memcpy(off, b->xoff, (b->nx + 1) * sizeof(uint32_t));
 	memcpy(off + b->nx + 1, b->roff, (b->nr + 1) * sizeof(uint32_t));
@@ -228,17 +225,18 @@ static int bucket_build(struct fa_port_bucket *b, struct pvec *p, const struct f
 		for (int side = 0; side < 2; side++) {
 			const struct fa_cand *c = side ? b->cands_ini : b->cands;
 			uint32_t k = from;
-			while (k < to && c[k].key < FA_KEY_DYN)
+			while (k < to && fa_cand_key(c[k]) < FA_KEY_DYN)
 				k++;
 			b->open[2 * sl + side] = k - from;
 		}
 	}
 	/* a direct table once binary searches over ports get long */
 	if (b->nx > 64) {
-		if (!(b->xslot = calloc(UINT16_MAX + 1, sizeof(uint32_t))))
+		if (!(b->xrank = calloc(FA_RANK64_WORDS, sizeof(*b->xrank))))
 			return FA_ERR_NOMEM;
 		for (size_t x = 0; x < b->nx; x++)
-			b->xslot[b->xport[x]] = (uint32_t)x + 1;
+			b->xrank[b->xport[x] / 64].bits |= UINT64_C(1) << (b->xport[x] % 64);
+		fa_rank64_count(b->xrank);
 	}
 
 	qsort(b->near, b->nnear, sizeof(*b->near), near_cmp);
@@ -253,7 +251,7 @@ static uint32_t key_of(const struct fa_matcher *m, uint32_t role)
 {
 	if (role == FA_RULE_ROLE_ANY)
 		return FA_KEY_ANY;
-	return m->role_dyn[role] ? FA_KEY_DYN : role;
+	return m->role_dyn[role] || role >= FA_KEY_DYN ? FA_KEY_DYN : role;
 }
 
 static int file_rule(struct fa_matcher *m, struct pvec *pv, const struct fa_policy_set *set,
@@ -391,8 +389,8 @@ size_t fa_spans_for(const struct fa_matcher *m, uint8_t proto, uint16_t port,
 		if (!b || (pass && proto == FA_PROTO_ANY))
 			continue;
 		size_t lo = 0, hi = b->nx;
-		if (b->xslot) {
-			lo = b->xslot[port] ? b->xslot[port] - 1 : b->nx;
+		if (b->xrank) {
+			lo = fa_rank64_has(b->xrank, port) ? fa_rank64_below(b->xrank, port) : b->nx;
 		} else {
 			while (lo < hi) {
 				size_t mid = lo + (hi - lo) / 2;

@@ -23,6 +23,36 @@ struct fa_k128 {
  * country elements ("static") are listed as members; the others
  * ("dynamic") only carry their address parts: label 2r = r's positive
  * addresses, 2r+1 = its excluded addresses, and are finished per flow. */
+/* A set of 16-bit numbers (ports, IPv4 /16 blocks) as 1,024 words of 64
+ * bits, each with the count of members before it: membership and rank in
+ * two reads of one 16 KB table, where a direct table of 65,536 32-bit
+ * entries (256 KB) would miss in cache for most lookups of a large policy. */
+struct fa_rank64 {
+	uint64_t bits;
+	uint32_t before;
+};
+
+#define FA_RANK64_WORDS 1024
+
+static inline bool fa_rank64_has(const struct fa_rank64 *t, uint16_t x)
+{
+	return t[x / 64].bits >> (x % 64) & 1;
+}
+
+/* How many members are below x. */
+static inline uint32_t fa_rank64_below(const struct fa_rank64 *t, uint16_t x)
+{
+	const struct fa_rank64 *w = &t[x / 64];
+	return w->before + (uint32_t)__builtin_popcountll(w->bits & ((UINT64_C(1) << (x % 64)) - 1));
+}
+
+/* Fills in the counts once the bits are set. */
+static inline void fa_rank64_count(struct fa_rank64 *t)
+{
+	for (size_t k = 1; k < FA_RANK64_WORDS; k++)
+		t[k].before = t[k - 1].before + (uint32_t)__builtin_popcountll(t[k - 1].bits);
+}
+
 struct fa_seg_meta {
 	uint32_t mem_off, dyn_off, in_scope;
 };
@@ -30,8 +60,9 @@ struct fa_seg_meta {
 struct fa_seg_index {
 	struct fa_k128 *start;    /* ascending, start[0] = 0 */
 	uint32_t *start4;         /* IPv4: the same as 32-bit numbers, for a faster search */
-	uint32_t *top;            /* IPv4, many segments: first segment at or past each /16 */
-	uint32_t *sub_of;         /* per /16: its row in sub, or UINT32_MAX */
+	struct fa_rank64 *top;    /* IPv4, many segments: the /16s where segments start */
+	uint32_t *first;          /* per such /16 (by rank): its first segment; then n */
+	uint32_t *sub_of;         /* per such /16 (by rank): its row in sub, or UINT32_MAX */
 	uint32_t *sub;            /* rows of 257: first segment at or past each /24 */
 	uint32_t *mem_off;        /* n + 1 offsets into members (while building) */
 	uint32_t *dyn_off;        /* n + 1 offsets into dyn_labels (while building) */
@@ -71,16 +102,39 @@ static inline uint64_t fa_host_hash(const char *s)
 	return h & ((UINT64_C(1) << 62) - 1);
 }
 
-/* Rule keys: a rule is filed under the role its responder must be in. */
-#define FA_KEY_ANY UINT32_MAX       /* the endpoint "any" */
-#define FA_KEY_DYN (UINT32_MAX - 1) /* a dynamic role: checked for every flow */
+/* Rule keys: a rule is filed under the role its responder must be in.
+ * Keys are 16 bits, so that a candidate takes 8 bytes: roles from
+ * FA_KEY_DYN on (only in policies of more than 65,533 roles) are filed as
+ * if dynamic, which is checked per candidate and so stays exact. */
+#define FA_KEY_ANY 0xffffu /* the endpoint "any" */
+#define FA_KEY_DYN 0xfffeu /* a dynamic role: checked for every flow */
 
-/* One candidate: rule index << 1 | reversed (a "<->" rule seen with its
- * DST role initiating), filed under the role keys of both its sides. */
+/* One candidate: key << 48 | ikey << 32 | rule index << 1 | reversed (a
+ * "<->" rule seen with its DST role initiating), filed under the role keys
+ * of both its sides; ordering the numbers orders by (key, ikey, rule). */
 struct fa_cand {
-	uint32_t key, ikey;
-	uint32_t rule_rev;
+	uint64_t kr;
 };
+
+static inline struct fa_cand fa_cand_make(uint32_t key, uint32_t ikey, uint32_t rule_rev)
+{
+	return (struct fa_cand){(uint64_t)key << 48 | (uint64_t)ikey << 32 | rule_rev};
+}
+
+static inline uint32_t fa_cand_key(struct fa_cand c)
+{
+	return (uint32_t)(c.kr >> 48);
+}
+
+static inline uint32_t fa_cand_ikey(struct fa_cand c)
+{
+	return (uint32_t)(c.kr >> 32) & 0xffffu;
+}
+
+static inline uint32_t fa_cand_rule_rev(struct fa_cand c)
+{
+	return (uint32_t)c.kr;
+}
 
 /* A span of candidates sorted by (key, ikey, rule): v[0] keyed by the
  * responder's role, v[1] the same rules keyed by the initiator's. */
@@ -108,7 +162,7 @@ struct fa_port_bucket {
 	struct fa_cand *cands_ini; /* the same by initiator: key and ikey swapped */
 	uint32_t *open;            /* per slice (exact, then range) and side: the
 	                            * offset of its first "dynamic" or "any" key */
-	uint32_t *xslot;           /* port -> exact slot + 1, for many ports */
+	struct fa_rank64 *xrank; /* many ports: a bit per port, ranked per 64 */
 	struct fa_near_item *near; /* allow rules by lo */
 	uint32_t *near_maxhi;      /* index of the largest hi in near[0..i] */
 	size_t nnear;

@@ -264,35 +264,53 @@ static void put_label(struct fa_seg_index *ix, const struct fa_ival *iv, uint32_
 
 static int radix_build(struct fa_seg_index *ix)
 {
-	size_t ndense = 0;
-	ix->top = malloc((UINT16_MAX + 2) * sizeof(uint32_t));
-	ix->sub_of = malloc((UINT16_MAX + 1) * sizeof(uint32_t));
-	if (!ix->top || !ix->sub_of)
-		return FA_ERR_NOMEM;
+	size_t nblk = 0, ndense = 0;
+	uint32_t *top = malloc((UINT16_MAX + 2) * sizeof(uint32_t)); /* first segment per /16 */
+	ix->top = calloc(FA_RANK64_WORDS, sizeof(*ix->top));
+	if (!top || !ix->top)
+		goto fail;
 	for (size_t t = 0, i = 0; t <= UINT16_MAX + 1u; t++) {
 		while (i < ix->n && (ix->start4[i] >> 16) < t)
 			i++;
-		ix->top[t] = (uint32_t)i;
+		top[t] = (uint32_t)i;
 	}
-	for (size_t t = 0; t <= UINT16_MAX; t++)
-		ndense += ix->top[t + 1] - ix->top[t] > RADIX_DENSE;
-	ix->sub = malloc((ndense * 257 + 1) * sizeof(uint32_t));
-	if (!ix->sub)
-		return FA_ERR_NOMEM;
-	for (size_t t = 0, d = 0; t <= UINT16_MAX; t++) {
-		ix->sub_of[t] = UINT32_MAX;
-		if (ix->top[t + 1] - ix->top[t] <= RADIX_DENSE)
+	for (size_t t = 0; t <= UINT16_MAX; t++) {
+		if (top[t + 1] == top[t])
 			continue;
-		uint32_t *row = ix->sub + d * 257;
-		size_t i = ix->top[t];
-		for (uint32_t u = 0; u <= 256; u++) {
-			while (i < ix->top[t + 1] && ((ix->start4[i] >> 8) & 0xff) < u)
-				i++;
-			row[u] = (uint32_t)i;
-		}
-		ix->sub_of[t] = (uint32_t)d++;
+		ix->top[t / 64].bits |= UINT64_C(1) << (t % 64);
+		nblk++;
+		ndense += top[t + 1] - top[t] > RADIX_DENSE;
 	}
+	fa_rank64_count(ix->top);
+	ix->first = malloc((nblk + 1) * sizeof(uint32_t));
+	ix->sub_of = malloc((nblk + 1) * sizeof(uint32_t));
+	ix->sub = malloc((ndense * 257 + 1) * sizeof(uint32_t));
+	if (!ix->first || !ix->sub_of || !ix->sub)
+		goto fail;
+	size_t j = 0, d = 0;
+	for (size_t t = 0; t <= UINT16_MAX; t++) {
+		if (top[t + 1] == top[t])
+			continue;
+		ix->first[j] = top[t];
+		ix->sub_of[j] = UINT32_MAX;
+		if (top[t + 1] - top[t] > RADIX_DENSE) {
+			uint32_t *row = ix->sub + d * 257;
+			size_t i = top[t];
+			for (uint32_t u = 0; u <= 256; u++) {
+				while (i < top[t + 1] && ((ix->start4[i] >> 8) & 0xff) < u)
+					i++;
+				row[u] = (uint32_t)i;
+			}
+			ix->sub_of[j] = (uint32_t)d++;
+		}
+		j++;
+	}
+	ix->first[j] = (uint32_t)ix->n;
+	free(top);
 	return FA_OK;
+fail:
+	free(top);
+	return FA_ERR_NOMEM;
 }
 
 static int build_family(struct fa_seg_index *ix, const struct fa_policy_set *set,
@@ -424,6 +442,7 @@ void fa_roles_free(struct fa_matcher *m)
 		free(ix->start);
 		free(ix->start4);
 		free(ix->top);
+		free(ix->first);
 		free(ix->sub_of);
 		free(ix->sub);
 		free(ix->mem_off);
@@ -458,11 +477,13 @@ long fa_seg_lookup(const struct fa_seg_index *ix, const struct fa_addr *addr)
 	uint32_t k = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 	size_t lo = 0, hi = ix->n; /* last start <= k; start4[0] = 0 */
 	if (ix->top) {
-		uint32_t t = k >> 16;
-		lo = ix->top[t];
-		hi = ix->top[t + 1];
-		if (ix->sub_of[t] != UINT32_MAX) {
-			const uint32_t *row = ix->sub + (size_t)ix->sub_of[t] * 257;
+		uint16_t t = (uint16_t)(k >> 16);
+		uint32_t j = fa_rank64_below(ix->top, t);
+		lo = hi = ix->first[j];
+		if (fa_rank64_has(ix->top, t))
+			hi = ix->first[j + 1];
+		if (lo < hi && ix->sub_of[j] != UINT32_MAX) {
+			const uint32_t *row = ix->sub + (size_t)ix->sub_of[j] * 257;
 			lo = row[(k >> 8) & 0xff];
 			hi = row[((k >> 8) & 0xff) + 1];
 		}
