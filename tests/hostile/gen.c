@@ -49,8 +49,10 @@ static uint8_t seg[PKT_MAX];
  * Flow i comes from a source address no other flow uses (10.0.0.0/8 for
  * three in four, 2001:db8:ffff::/96 for the fourth), to a random address in
  * 198.18.0.0/15 and random ports; even i are TCP SYNs, odd i UDP datagrams
- * with 16 random bytes. One packet per flow, 1 us apart: no flow goes idle,
- * so every flow beyond the table size is an eviction. */
+ * with 16 random bytes. One packet per flow, 10 us apart (a million flows
+ * in 10 s of packet time, so periodic stats records can watch the table
+ * fill): no flow goes idle, so every flow beyond the table size is an
+ * eviction. */
 static int gen_flood(struct pkt_out *o, uint32_t n)
 {
 	uint64_t rs = 1;
@@ -84,7 +86,7 @@ static int gen_flood(struct pkt_out *o, uint32_t n)
 			len = pkt_udp(seg, &s, &d, sport, dport, pay, sizeof(pay));
 			pkt_send(o, &s, &d, PKT_UDP, seg, len);
 		}
-		o->ts_us++;
+		o->ts_us += 10;
 	}
 	return 0;
 }
