@@ -448,6 +448,9 @@ int tui_table_build(struct tui_table *t, enum tui_view v, const struct fa_snapsh
 	}
 	t->nrows = kept;
 	bool by_name = v == TV_APPS && sort == 3;
-	qsort_r(t->rows, t->nrows, sizeof(*t->rows), by_name ? cmp_names : cmp_rows, t);
+	/* Before the first snapshot there are no rows and no array: qsort_r
+	 * must not be handed a null pointer even for zero elements. */
+	if (t->nrows > 1)
+		qsort_r(t->rows, t->nrows, sizeof(*t->rows), by_name ? cmp_names : cmp_rows, t);
 	return FA_OK;
 }
