@@ -13,58 +13,7 @@
 #include "enrich/names.h"
 #include "live_view.h"
 #include "output/sink.h"
-#include "ring.h"
-
-#define RING_BYTES (8u << 20)
-
-enum msg_kind { MSG_PKT = 1, MSG_TICK = 2, MSG_END = 3 };
-
-struct msg_pkt {
-	struct fa_ring_msg hdr;
-	struct fa_pkt pkt;    /* l3 and payload pointers are rebuilt on receipt */
-	uint32_t payload_off; /* payload - l3 */
-	uint32_t pad_;
-	uint8_t l3[];
-};
-
-struct msg_tick {
-	struct fa_ring_msg hdr;
-	uint64_t now_us;
-};
-
-/* Our per-flow data, kept in the flow table's user area. */
-struct flow_ext {
-	struct fa_dpi_flow *dpi; /* nDPI state while detection runs */
-	struct fa_dpi_result res;
-	char *dst_name;
-	/* The verdict decided when the application became known, for the live
-	 * view; the record's verdict is decided again at the end. */
-	uint8_t ev_verdict, ev_severity;
-	int32_t ev_rule, ev_src_role, ev_dst_role;
-	uint64_t reported_us; /* time of the last interim record; 0 = none yet */
-};
-
-struct fa_worker {
-	unsigned id;
-	struct fa_shared *sh;
-	struct fa_flowtab *tab;
-	struct fa_dpi *dpi;
-	struct fa_geo_cache *geo;
-	struct fa_ring ring;
-	bool ring_ok;
-	pthread_t thread;
-	bool started;
-	uint64_t now_us;
-	uint64_t pub_gen; /* the live view's request last answered */
-	/* Interim records (--flow-update): how often, and when next. */
-	uint64_t update_us, next_update_us;
-	/* The flow table's counters as last copied by the worker, for stats
-	 * written while it runs (another thread may read them). */
-	pthread_mutex_t stats_lock;
-	struct fa_flowtab_stats stats_pub;
-	uint32_t since_pub;
-	uint64_t pub_us; /* packet time of that copy */
-};
+#include "worker_int.h"
 
 static void publish_stats(struct fa_worker *w)
 {
@@ -520,86 +469,6 @@ void fa_worker_tick(struct fa_worker *w, uint64_t now_us)
 void fa_worker_finish(struct fa_worker *w)
 {
 	fa_flowtab_flush(w->tab, FA_END_EOF);
-}
-
-static void *worker_main(void *arg)
-{
-	struct fa_worker *w = arg;
-	for (;;) {
-		struct fa_ring_msg *m = fa_ring_peek_wait(&w->ring);
-		switch (m->kind) {
-		case MSG_PKT: {
-			struct msg_pkt *mp = (struct msg_pkt *)m;
-			struct fa_pkt pkt = mp->pkt;
-			pkt.l3 = mp->l3;
-			pkt.payload = pkt.payload_len ? mp->l3 + mp->payload_off : NULL;
-			fa_worker_packet(w, &pkt);
-			break;
-		}
-		case MSG_TICK: fa_worker_tick(w, ((struct msg_tick *)m)->now_us); break;
-		case MSG_END:
-			fa_ring_release(&w->ring, m);
-			fa_worker_finish(w);
-			return NULL;
-		}
-		fa_ring_release(&w->ring, m);
-	}
-}
-
-int fa_worker_start(struct fa_worker *w)
-{
-	if (fa_ring_init(&w->ring, RING_BYTES) < 0)
-		return FA_ERR_NOMEM;
-	w->ring_ok = true;
-	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
-		return FA_ERR_THREAD;
-	w->started = true;
-	return FA_OK;
-}
-
-void fa_worker_post_packet(struct fa_worker *w, const struct fa_pkt *pkt)
-{
-	uint32_t l3_len = pkt->l3_len;
-	size_t len = fa_ring_align(sizeof(struct msg_pkt) + l3_len);
-	struct msg_pkt *m = fa_ring_reserve_wait(&w->ring, len);
-	m->hdr.len = (uint32_t)len;
-	m->hdr.kind = MSG_PKT;
-	m->pkt = *pkt;
-	m->pkt.l3 = NULL;
-	m->pkt.payload = NULL;
-	m->payload_off = 0;
-	/* The payload lies inside the IP packet; anything else is not sent. */
-	if (pkt->payload && pkt->payload >= pkt->l3 &&
-	    pkt->payload + pkt->payload_len <= pkt->l3 + l3_len)
-		m->payload_off = (uint32_t)(pkt->payload - pkt->l3);
-	else
-		m->pkt.payload_len = 0;
-	if (l3_len)
-		memcpy(m->l3, pkt->l3, l3_len);
-	fa_ring_commit(&w->ring, len);
-}
-
-void fa_worker_post_tick(struct fa_worker *w, uint64_t now_us)
-{
-	size_t len = sizeof(struct msg_tick);
-	struct msg_tick *m = fa_ring_reserve_wait(&w->ring, len);
-	m->hdr.len = (uint32_t)len;
-	m->hdr.kind = MSG_TICK;
-	m->now_us = now_us;
-	fa_ring_commit(&w->ring, len);
-}
-
-void fa_worker_join(struct fa_worker *w)
-{
-	if (!w->started)
-		return;
-	size_t len = sizeof(struct fa_ring_msg);
-	struct fa_ring_msg *m = fa_ring_reserve_wait(&w->ring, fa_ring_align(len));
-	m->len = (uint32_t)fa_ring_align(len);
-	m->kind = MSG_END;
-	fa_ring_commit(&w->ring, m->len);
-	pthread_join(w->thread, NULL);
-	w->started = false;
 }
 
 void fa_worker_flow_stats(const struct fa_worker *w, struct fa_flowtab_stats *out)
