@@ -407,12 +407,7 @@ static void coverage(FILE *fp, const struct report_data *d)
 		td_time(fp, r->unused ? 0 : r->last_us);
 		td_count(fp, r->initiators);
 		td_count(fp, r->responders);
-		report_rule_notes(notes, sizeof(notes), r->flags);
-		if (r->unused) {
-			size_t o = strlen(notes);
-			snprintf(notes + o, sizeof(notes) - o, "%s%s", o ? ", " : "",
-			         (r->flags & FA_RULE_DENY) ? "never matched" : "unused");
-		}
+		report_coverage_notes(notes, sizeof(notes), r);
 		td(fp, notes);
 		fputs("</tr>\n", fp);
 	}

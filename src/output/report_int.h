@@ -127,5 +127,8 @@ const char *report_verdict_meaning(unsigned v);
 void report_rules_sentence(char *buf, size_t len, const struct report_data *d);
 /* "optional, disabled, both directions" for a rule's flags, "" if none. */
 void report_rule_notes(char *buf, size_t len, uint32_t flags);
+/* The same, then "unused" (allow) or "never matched" (deny) for a rule no
+ * flow used: the Notes column of the coverage table. */
+void report_coverage_notes(char *buf, size_t len, const struct report_rule *r);
 
 #endif

@@ -252,12 +252,7 @@ static void coverage(FILE *fp, const struct report_data *d)
 		cell_time(fp, r->unused ? 0 : r->last_us);
 		cell_count(fp, r->initiators);
 		cell_count(fp, r->responders);
-		report_rule_notes(notes, sizeof(notes), r->flags);
-		if (r->unused) {
-			size_t o = strlen(notes);
-			snprintf(notes + o, sizeof(notes) - o, "%s%s", o ? ", " : "",
-			         (r->flags & FA_RULE_DENY) ? "never matched" : "unused");
-		}
+		report_coverage_notes(notes, sizeof(notes), r);
 		cell(fp, notes);
 		fputs("\n", fp);
 	}

@@ -286,3 +286,14 @@ void report_rules_sentence(char *buf, size_t len, const struct report_data *d)
 		snprintf(buf + n, len - (size_t)n, ", %zu deny rule%s never matched",
 		         d->deny_unmatched, d->deny_unmatched == 1 ? "" : "s");
 }
+
+void report_coverage_notes(char *buf, size_t len, const struct report_rule *r)
+{
+	report_rule_notes(buf, len, r->flags);
+	if (r->unused) {
+		size_t o = strlen(buf);
+		if (o < len)
+			snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+			         (r->flags & FA_RULE_DENY) ? "never matched" : "unused");
+	}
+}
