@@ -88,17 +88,18 @@ lab_dnsmasq() {
 	lab_wait_port "$name" udp 53
 }
 
-# lab_sshd NS: OpenSSH server with a throw-away host key and client key.
-# sshd insists on /run/sshd; a private tmpfs /run in its own mount namespace
-# gives it one without creating anything on the host.
+# lab_sshd NS [PORT]: OpenSSH server on PORT (default 22) with a throw-away
+# host key and client key. sshd insists on /run/sshd; a private tmpfs /run in
+# its own mount namespace gives it one without creating anything on the host.
 lab_sshd() {
-	local name="$1" d="$LAB_TMP/sshd-$1"
+	local name="$1" port="${2:-22}" d="$LAB_TMP/sshd-$1"
 	mkdir -p "$d"
 	ssh-keygen -q -t ed25519 -N "" -C lab-host -f "$d/host_key" >/dev/null
-	ssh-keygen -q -t ed25519 -N "" -C lab-client -f "$LAB_TMP/id_client" >/dev/null
+	[ -f "$LAB_TMP/id_client" ] ||
+		ssh-keygen -q -t ed25519 -N "" -C lab-client -f "$LAB_TMP/id_client" >/dev/null
 	cp "$LAB_TMP/id_client.pub" "$d/authorized_keys"
 	cat >"$d/sshd_config" <<EOF
-Port 22
+Port $port
 HostKey $d/host_key
 PidFile $d/sshd.pid
 AuthorizedKeysFile $d/authorized_keys
@@ -110,7 +111,7 @@ UsePAM no
 EOF
 	lab_bg "$name" unshare -m sh -c \
 		"mount -t tmpfs lab-run /run && mkdir -m 0755 /run/sshd && exec /usr/sbin/sshd -D -e -f $d/sshd_config"
-	lab_wait_port "$name" tcp 22
+	lab_wait_port "$name" tcp "$port"
 }
 
 # lab_wait_port NS tcp|udp PORT: wait until something listens there.

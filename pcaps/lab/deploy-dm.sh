@@ -147,30 +147,6 @@ EOF
 	lab_wait_port "$name" tcp 443
 }
 
-# dm_sshd NS PORT: OpenSSH server on PORT with a throw-away host key; a private tmpfs
-# /run in its own mount namespace gives it /run/sshd without touching the host.
-dm_sshd() {
-	local name="$1" port="$2" d="$LAB_TMP/sshd-$1"
-	mkdir -p "$d"
-	ssh-keygen -q -t ed25519 -N "" -C "lab-$name" -f "$d/host_key" >/dev/null
-	cp "$LAB_TMP/id_client.pub" "$d/authorized_keys"
-	cat >"$d/sshd_config" <<EOF
-Port $port
-ListenAddress $(ip4 "$name")
-HostKey $d/host_key
-PidFile $d/sshd.pid
-AuthorizedKeysFile $d/authorized_keys
-StrictModes no
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-EOF
-	lab_bg "$name" unshare -m sh -c \
-		"mount -t tmpfs lab-run /run && mkdir -m 0755 /run/sshd && exec /usr/sbin/sshd -D -e -f $d/sshd_config"
-	lab_wait_port "$name" tcp "$port"
-}
-
 # Client commands: output kept in clients.log (the scratch directory survives a failure).
 q() { echo "\$ $*" >>"$LAB_TMP/clients.log"; "$@" >>"$LAB_TMP/clients.log" 2>&1; return 0; }
 
@@ -236,8 +212,8 @@ dm_nginx dm $N_DM
 dm_nginx rdr $N_RDR
 dm_nginx blob $N_BLOB
 dm_nginx sf $N_SF
-dm_sshd dm 22
-dm_sshd agg 443
+lab_sshd dm 22
+lab_sshd agg 443
 sleep 0.5
 lab_cap_start br br0 "$LAB_TMP/deploy-dm.pcap"
 wrong_direction
