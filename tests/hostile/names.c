@@ -152,7 +152,7 @@ int gen_names(struct pkt_out *o)
 	    "ddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"};
 	static const char *const lbad[] = {"bad\xff\xfe", "caf\xc3\xa9", "x\xc3(y", "ctl\x07\x1b",
 	                                   "example"};
-	static const char *const l257[] = {l253[0], l253[1], l253[2], l253[1]};
+	const char *const l257[] = {l253[0], l253[1], l253[2], l253[1]};
 	static const char *const lloop[] = {"loop", "example"};
 	uint8_t q[300], m[600], own[300], rec[1400];
 	size_t ql, ml;
