@@ -16,13 +16,15 @@
 
 /* ---- matching ------------------------------------------------------------- */
 
-static bool ports_have(const struct fa_port_range *p, size_t n, uint16_t port)
+/* The rule's initiator ports (from its text record) hold port. */
+static bool sports_have(const uint32_t *t, uint16_t port)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (port >= p[i].lo && port <= p[i].hi)
+	const uint32_t *p = t + FA_RT_HDR;
+	for (uint32_t i = 0; i < t[FA_RT_NSPORTS]; i++) {
+		if (port >= fa_rt_lo(p[i]) && port <= fa_rt_hi(p[i]))
 			return true;
 	}
-	return n == 0;
+	return t[FA_RT_NSPORTS] == 0;
 }
 
 static bool app_undetected(const struct fa_policy_flow *f)
@@ -43,8 +45,9 @@ static bool app_is(const char *want, const char *seen)
 	       strcasecmp(want, dot + 1) == 0;
 }
 
-static bool rule_app_ok(const struct fa_matcher *m, const struct fa_mrule *mr, const char *seen)
+static bool rule_app_ok(const struct fa_matcher *m, uint32_t r, const char *seen)
 {
+	const struct fa_mrule *mr = &m->mrules[r];
 	const char *app = m->app_pool + mr->apps_off;
 	for (size_t i = 0; i < mr->napps; i++, app += strlen(app) + 1) {
 		if (app_is(app, seen))
@@ -96,8 +99,8 @@ static void visit(struct walk *w, struct fa_cand c)
 	if ((resp_key == FA_KEY_DYN && !fa_ep_has(w->resp, resp_role)) ||
 	    (ini_key == FA_KEY_DYN && !fa_ep_has(w->ini, ini_role)))
 		return;
-	if (mr->has_sports && !ports_have(w->set->rules[r].src_ports, w->set->rules[r].nsrc_ports,
-	                                  rev ? w->resp_port : w->ini_port)) {
+	if ((mr->flags & FA_MRULE_SPORTS) &&
+	    !sports_have(fa_rtext(m, r), rev ? w->resp_port : w->ini_port)) {
 		if (!w->reverse_pass && !deny && (w->near_score < 3 || (int32_t)r < w->near)) {
 			w->near = (int32_t)r;
 			w->near_score = 3;
@@ -110,7 +113,7 @@ static void visit(struct walk *w, struct fa_cand c)
 		return;
 	}
 	if (deny) {
-		if (!mr->napps || (!w->undetected && rule_app_ok(m, mr, w->flow->app)))
+		if (!mr->napps || (!w->undetected && rule_app_ok(m, r, w->flow->app)))
 			min_rule(&w->deny, r);
 		return;
 	}
@@ -119,7 +122,7 @@ static void visit(struct walk *w, struct fa_cand c)
 		slot = w->mode == FA_UNKNOWN_APP_ALLOW  ? &w->allow
 		       : w->mode == FA_UNKNOWN_APP_FLAG ? &w->unknown
 		                                        : &w->mismatch;
-	else if (mr->napps && !rule_app_ok(m, mr, w->flow->app))
+	else if (mr->napps && !rule_app_ok(m, r, w->flow->app))
 		slot = &w->mismatch;
 	/* a "<->" rule matching both ways reports its written direction */
 	if (slot == &w->allow &&
@@ -147,6 +150,21 @@ static uint32_t cand_lower(const struct fa_cand *v, uint32_t lo, uint32_t hi, bo
 	return lo;
 }
 
+/* The same for an x expected a few places past lo (the end of a run of one
+ * key): probes lo, lo + 1, lo + 3, lo + 7, ... then searches the last gap,
+ * so a short run costs a read or two of one cache line. */
+static uint32_t cand_gallop(const struct fa_cand *v, uint32_t lo, uint32_t hi, bool inner,
+                            uint32_t x)
+{
+	uint32_t below = lo, step = 1;
+	while (lo < hi && fkey(&v[lo], inner) < x) {
+		below = lo + 1;
+		lo = hi - lo > step ? lo + step : hi;
+		step *= 2;
+	}
+	return cand_lower(v, below, lo, inner, x);
+}
+
 static uint32_t u32_lower(const uint32_t *v, uint32_t lo, uint32_t hi, uint32_t x)
 {
 	while (lo < hi) {
@@ -172,7 +190,7 @@ static void runs_for(struct walk *w, const struct fa_cand *v, uint32_t a, uint32
 	while (i < open && j < nm && !w->stop) {
 		uint32_t k = fkey(&v[i], inner), m = ep->members[j];
 		if (k == m) {
-			uint32_t e = cand_lower(v, i, open, inner, k + 1);
+			uint32_t e = cand_gallop(v, i, open, inner, k + 1);
 			*(inner ? &w->inner_key : &w->outer_key) = k;
 			fn(w, v, i, e, inner_ep);
 			i = e;
@@ -187,10 +205,10 @@ static void runs_for(struct walk *w, const struct fa_cand *v, uint32_t a, uint32
 	i = open;
 	for (int o = 0; o < 2 && !w->stop; o++) {
 		uint32_t key = open_keys[o];
-		i = cand_lower(v, i, b, inner, key);
+		i = cand_gallop(v, i, b, inner, key);
 		if (i == b || fkey(&v[i], inner) != key)
 			continue;
-		uint32_t e = key == FA_KEY_ANY ? b : cand_lower(v, i, b, inner, key + 1);
+		uint32_t e = key == FA_KEY_ANY ? b : cand_gallop(v, i, b, inner, key + 1);
 		*(inner ? &w->inner_key : &w->outer_key) = key;
 		fn(w, v, i, e, inner_ep);
 		i = e;

@@ -280,48 +280,12 @@ static int file_rule(struct fa_matcher *m, struct pvec *pv, const struct fa_poli
 	return FA_OK;
 }
 
-/* The packed copy of each rule's roles, flags and application names. */
-static int mrules_build(struct fa_matcher *m, const struct fa_policy_set *set)
-{
-	size_t pool = 1, at = 0;
-	for (size_t r = 0; r < set->nrules; r++) {
-		for (size_t i = 0; i < set->rules[r].svc.napps; i++)
-			pool +=
-			    set->rules[r].svc.apps[i] ? strlen(set->rules[r].svc.apps[i]) + 1 : 0;
-	}
-	m->mrules = calloc(set->nrules + 1, sizeof(*m->mrules));
-	m->app_pool = malloc(pool);
-	if (!m->mrules || !m->app_pool || pool > UINT32_MAX)
-		return FA_ERR_NOMEM;
-	for (size_t r = 0; r < set->nrules; r++) {
-		const struct fa_rule *rule = &set->rules[r];
-		struct fa_mrule *mr = &m->mrules[r];
-		*mr = (struct fa_mrule){.src_role = rule->src_role,
-		                        .dst_role = rule->dst_role,
-		                        .policy = rule->policy,
-		                        .apps_off = (uint32_t)at,
-		                        .flags = (uint8_t)rule->flags,
-		                        .severity = rule->severity,
-		                        .has_sports = rule->nsrc_ports > 0};
-		for (size_t i = 0; i < rule->svc.napps && mr->napps < UINT16_MAX; i++) {
-			if (!rule->svc.apps[i])
-				continue;
-			size_t len = strlen(rule->svc.apps[i]) + 1;
-			memcpy(m->app_pool + at, rule->svc.apps[i], len);
-			at += len;
-			mr->napps++;
-		}
-	}
-	return FA_OK;
-}
-
 void fa_matcher_free(struct fa_matcher **pm)
 {
 	struct fa_matcher *m = pm ? *pm : NULL;
 	if (!m)
 		return;
-	free(m->mrules);
-	free(m->app_pool);
+	fa_pack_free(m);
 	fa_roles_free(m);
 	for (int p = 0; p < 256; p++)
 		bucket_free(&m->proto[p]);
@@ -353,7 +317,7 @@ int fa_matcher_build(struct fa_policy_set *set, char *errbuf, size_t errlen)
 			goto fail;
 	}
 	rc = FA_ERR_NOMEM;
-	if (mrules_build(m, set) < 0)
+	if (fa_pack_build(m, set) < 0)
 		goto fail;
 	for (int p = 0; p < 256; p++) {
 		if (!pv[p].n)

@@ -168,16 +168,52 @@ struct fa_port_bucket {
 	size_t nnear;
 };
 
-/* What matching reads of a rule, packed apart from struct fa_rule so that
- * the part a large policy touches per flow stays in cache. */
+/* What matching reads of every candidate rule, packed apart from struct
+ * fa_rule so that the part a large policy touches per flow stays in cache.
+ * The application names are in one dense pool, read for most flows; what
+ * only a why text needs is in the rule's text record. */
 struct fa_mrule {
 	uint32_t src_role, dst_role, policy;
-	uint32_t apps_off; /* napps NUL-terminated names in app_pool */
+	uint32_t apps_off; /* napps NUL-terminated names in fa_matcher.app_pool */
+	uint32_t text;     /* where its record starts in fa_matcher.rtext (words) */
 	uint16_t napps;
-	uint8_t flags; /* enum fa_rule_flags */
+	uint8_t flags; /* enum fa_rule_flags, and FA_MRULE_SPORTS */
 	uint8_t severity;
-	bool has_sports;
 };
+
+#define FA_MRULE_SPORTS 0x80 /* the rule names initiator ports */
+
+/* A rule's text record: its initiator ports, service and the strings (application names, rule id, role names) side by side, so that
+ * checking an application or writing a why text reads one or two
+ * consecutive cache lines instead of half a dozen separate allocations.
+ * Words: the header below, then nsports ranges, then per service item its
+ * protocol, its number of ranges and the ranges (lo | hi << 16, FA_PROTO_ANY
+ * for "any"), then the strings, NUL-terminated: the napps application names,
+ * the rule id, the SRC and DST role names ("any" for the endpoint any). */
+enum {
+	FA_RT_NSPORTS,
+	FA_RT_NITEMS,
+	FA_RT_APPS, /* byte offsets of the strings from the record's start */
+	FA_RT_ID,
+	FA_RT_SRC,
+	FA_RT_DST,
+	FA_RT_HDR /* words in the header; the initiator ports follow */
+};
+
+static inline uint16_t fa_rt_lo(uint32_t w)
+{
+	return (uint16_t)w;
+}
+
+static inline uint16_t fa_rt_hi(uint32_t w)
+{
+	return (uint16_t)(w >> 16);
+}
+
+static inline const char *fa_rt_str(const uint32_t *t, int which)
+{
+	return (const char *)t + t[which];
+}
 
 struct fa_matcher {
 	struct fa_seg_index fam[2]; /* [0] IPv4, [1] IPv6 */
@@ -195,7 +231,20 @@ struct fa_matcher {
 	struct fa_port_bucket *proto[256];
 	struct fa_mrule *mrules; /* per rule */
 	char *app_pool;
+	uint32_t *rtext;         /* the rules' text records (policy_pack.c) */
+	uint32_t *role_name_off; /* per role: its name in role_names */
+	char *role_names;
 };
+
+static inline const uint32_t *fa_rtext(const struct fa_matcher *m, uint32_t rule)
+{
+	return m->rtext + m->mrules[rule].text;
+}
+
+static inline const char *fa_role_name(const struct fa_matcher *m, uint32_t role)
+{
+	return role == FA_RULE_ROLE_ANY ? "any" : m->role_names + m->role_name_off[role];
+}
 
 /* Dynamic roles that may hold one endpoint; more than this and every
  * dynamic role is tried. */
@@ -245,6 +294,10 @@ bool fa_glob_match(const char *pat, const char *s);
  * "any" protocol's). */
 size_t fa_spans_for(const struct fa_matcher *m, uint8_t proto, uint16_t port,
                     struct fa_cand_list out[4]);
+
+/* policy_pack.c: the packed rules, text records and role names. */
+int fa_pack_build(struct fa_matcher *m, const struct fa_policy_set *set);
+void fa_pack_free(struct fa_matcher *m);
 
 /* policy_verdict.c: the why text of a verdict found through a rule
  * (denied, app-mismatch, app-unknown, wrong-direction), and of an

@@ -79,62 +79,64 @@ static const char *proto_name(uint8_t p, char *buf, size_t len)
 	return buf;
 }
 
-static void add_range(struct sb *b, const struct fa_port_range *r)
+static void add_range(struct sb *b, uint32_t range)
 {
-	if (r->lo == r->hi)
-		sb_add(b, "%u", (unsigned)r->lo);
+	if (fa_rt_lo(range) == fa_rt_hi(range))
+		sb_add(b, "%u", (unsigned)fa_rt_lo(range));
 	else
-		sb_add(b, "%u-%u", (unsigned)r->lo, (unsigned)r->hi);
+		sb_add(b, "%u-%u", (unsigned)fa_rt_lo(range), (unsigned)fa_rt_hi(range));
+}
+
+/* The first service item of a rule's text record; each is its protocol,
+ * its number of ranges, then the ranges. */
+static const uint32_t *first_item(const uint32_t *t)
+{
+	return t + FA_RT_HDR + t[FA_RT_NSPORTS];
 }
 
 /* "udp/162", "udp/1024-65535", "tcp": the rule's part that covers
  * proto/port, else its whole service. */
-static void add_svc_at(struct sb *b, const struct fa_rule *r, uint8_t proto, uint16_t port)
+static void add_svc_at(struct sb *b, const uint32_t *t, uint8_t proto, uint16_t port)
 {
 	char num[4];
-	bool first = true;
-	for (size_t i = 0; i < r->svc.nitems; i++) {
-		const struct fa_svc_item *it = &r->svc.items[i];
-		if (it->proto != proto && it->proto != FA_PROTO_ANY)
+	const uint32_t *it = first_item(t);
+	for (uint32_t i = 0; i < t[FA_RT_NITEMS]; i++, it += 2 + it[1]) {
+		uint8_t ip = (uint8_t)it[0];
+		if (ip != proto && ip != FA_PROTO_ANY)
 			continue;
-		for (size_t k = 0; k < it->nports; k++) {
-			if (port >= it->ports[k].lo && port <= it->ports[k].hi) {
-				sb_add(b, "%s/", proto_name(it->proto, num, sizeof(num)));
-				add_range(b, &it->ports[k]);
+		for (uint32_t k = 0; k < it[1]; k++) {
+			if (port >= fa_rt_lo(it[2 + k]) && port <= fa_rt_hi(it[2 + k])) {
+				sb_add(b, "%s/", proto_name(ip, num, sizeof(num)));
+				add_range(b, it[2 + k]);
 				return;
 			}
 		}
-		if (!it->nports) {
-			sb_add(b, "%s", proto_name(it->proto, num, sizeof(num)));
+		if (!it[1]) {
+			sb_add(b, "%s", proto_name(ip, num, sizeof(num)));
 			return;
 		}
 	}
-	for (size_t i = 0; i < r->svc.nitems; i++) {
-		const struct fa_svc_item *it = &r->svc.items[i];
-		sb_add(b, "%s%s", first ? "" : ",", proto_name(it->proto, num, sizeof(num)));
-		first = false;
-		for (size_t k = 0; k < it->nports; k++) {
+	it = first_item(t);
+	for (uint32_t i = 0; i < t[FA_RT_NITEMS]; i++, it += 2 + it[1]) {
+		sb_add(b, "%s%s", i ? "," : "", proto_name((uint8_t)it[0], num, sizeof(num)));
+		for (uint32_t k = 0; k < it[1]; k++) {
 			sb_add(b, "%s", k ? "," : "/");
-			add_range(b, &it->ports[k]);
+			add_range(b, it[2 + k]);
 		}
 	}
-	if (first)
+	if (!t[FA_RT_NITEMS])
 		sb_add(b, "any");
 }
 
-static const char *role_name(const struct fa_policy_set *set, uint32_t r)
+static void add_apps(struct sb *b, const uint32_t *t, size_t napps)
 {
-	return r == FA_RULE_ROLE_ANY || r >= set->nroles ? "any" : set->roles[r].name;
-}
-
-static void add_apps(struct sb *b, const struct fa_rule *r)
-{
-	for (size_t i = 0; i < r->svc.napps; i++)
+	const char *app = fa_rt_str(t, FA_RT_APPS);
+	for (size_t i = 0; i < napps; i++, app += strlen(app) + 1)
 		sb_add(b, "%s%s",
-		       i == 0                  ? ""
-		       : i + 1 == r->svc.napps ? " or "
-		                               : ", ",
-		       r->svc.apps[i]);
+		       i == 0            ? ""
+		       : i + 1 == napps ? " or "
+		                         : ", ",
+		       app);
 }
 
 void fa_why_verdict(char *buf, size_t len, const struct fa_policy_set *set,
@@ -145,17 +147,19 @@ void fa_why_verdict(char *buf, size_t len, const struct fa_policy_set *set,
 	if (!len)
 		return;
 	buf[0] = '\0';
-	if (rule < 0 || (size_t)rule >= set->nrules)
+	if (rule < 0 || (size_t)rule >= set->nrules || !set->matcher)
 		return;
-	const struct fa_rule *r = &set->rules[rule];
+	const struct fa_matcher *m = set->matcher;
+	const uint32_t *t = fa_rtext(m, (uint32_t)rule);
+	const char *id = fa_rt_str(t, FA_RT_ID);
 	switch (v) {
-	case FA_V_DENIED: sb_add(&b, "denied by rule %s", r->id); break;
+	case FA_V_DENIED: sb_add(&b, "denied by rule %s", id); break;
 	case FA_V_APP_MISMATCH:
 	case FA_V_APP_UNKNOWN:
-		sb_add(&b, "rule %s expects app ", r->id);
-		add_apps(&b, r);
+		sb_add(&b, "rule %s expects app ", id);
+		add_apps(&b, t, m->mrules[rule].napps);
 		sb_add(&b, " on ");
-		add_svc_at(&b, r, flow->proto, flow->dport);
+		add_svc_at(&b, t, flow->proto, flow->dport);
 		if (!undetected)
 			sb_add(&b, "; saw %s", flow->app);
 		else if (flow->app_guessed && flow->app && flow->app[0])
@@ -164,10 +168,10 @@ void fa_why_verdict(char *buf, size_t len, const struct fa_policy_set *set,
 			sb_add(&b, "; application not identified");
 		break;
 	case FA_V_WRONG_DIRECTION:
-		sb_add(&b, "only the reverse is documented: rule %s %s %s %s ", r->id,
-		       role_name(set, r->src_role), r->flags & FA_RULE_BIDIR ? "<->" : "->",
-		       role_name(set, r->dst_role));
-		add_svc_at(&b, r, flow->proto, flow->sport);
+		sb_add(&b, "only the reverse is documented: rule %s %s %s %s ", id,
+		       fa_rt_str(t, FA_RT_SRC), m->mrules[rule].flags & FA_RULE_BIDIR ? "<->" : "->",
+		       fa_rt_str(t, FA_RT_DST));
+		add_svc_at(&b, t, flow->proto, flow->sport);
 		break;
 	default: break;
 	}
@@ -181,7 +185,7 @@ static void add_where(struct sb *b, const char *what, const struct fa_ep *ep)
 	if (first < 0)
 		sb_add(b, "no role");
 	else
-		sb_add(b, "role %s", ep->set->roles[first].name);
+		sb_add(b, "role %s", fa_role_name(ep->set->matcher, (uint32_t)first));
 }
 
 void fa_why_undocumented(char *buf, size_t len, const struct fa_policy_set *set,
@@ -193,42 +197,44 @@ void fa_why_undocumented(char *buf, size_t len, const struct fa_policy_set *set,
 	if (!len)
 		return;
 	buf[0] = '\0';
-	if (rule < 0 || (size_t)rule >= set->nrules || score < 0) {
+	const struct fa_matcher *m = set->matcher;
+	bool known = m && rule >= 0 && (size_t)rule < set->nrules;
+	if (!known || score < 0) {
 		sb_add(&b, "no rule documents %s", proto_name(flow->proto, num, sizeof(num)));
 		if (flow->proto == 6 || flow->proto == 17 || flow->proto == 132)
 			sb_add(&b, "/%u", (unsigned)flow->dport);
-		if (rule >= 0 && (size_t)rule < set->nrules) {
-			sb_add(&b, "; nearest rule %s (", set->rules[rule].id);
-			add_svc_at(&b, &set->rules[rule], flow->proto, flow->dport);
+		if (known) {
+			const uint32_t *t = fa_rtext(m, (uint32_t)rule);
+			sb_add(&b, "; nearest rule %s (", fa_rt_str(t, FA_RT_ID));
+			add_svc_at(&b, t, flow->proto, flow->dport);
 			sb_add(&b, ")");
 		}
 		return;
 	}
-	const struct fa_rule *r = &set->rules[rule];
-	uint32_t want_ini = rev ? r->dst_role : r->src_role;
-	uint32_t want_resp = rev ? r->src_role : r->dst_role;
-	sb_add(&b, "rule %s expects ", r->id);
-	add_svc_at(&b, r, flow->proto, flow->dport);
+	const uint32_t *t = fa_rtext(m, (uint32_t)rule);
+	const char *want_ini = fa_rt_str(t, rev ? FA_RT_DST : FA_RT_SRC);
+	const char *want_resp = fa_rt_str(t, rev ? FA_RT_SRC : FA_RT_DST);
+	sb_add(&b, "rule %s expects ", fa_rt_str(t, FA_RT_ID));
+	add_svc_at(&b, t, flow->proto, flow->dport);
 	switch (score) {
 	case 3:
 		sb_add(&b, " from initiator port ");
-		for (size_t i = 0; i < r->nsrc_ports; i++) {
+		for (uint32_t i = 0; i < t[FA_RT_NSPORTS]; i++) {
 			sb_add(&b, "%s", i ? "," : "");
-			add_range(&b, &r->src_ports[i]);
+			add_range(&b, t[FA_RT_HDR + i]);
 		}
 		sb_add(&b, "; saw %u", (unsigned)(rev ? flow->dport : flow->sport));
 		break;
 	case 2:
-		sb_add(&b, " from role %s; ", role_name(set, want_ini));
+		sb_add(&b, " from role %s; ", want_ini);
 		add_where(&b, "initiator", src);
 		break;
 	case 1:
-		sb_add(&b, " to role %s; ", role_name(set, want_resp));
+		sb_add(&b, " to role %s; ", want_resp);
 		add_where(&b, "responder", dst);
 		break;
 	default:
-		sb_add(&b, " from role %s to role %s; ", role_name(set, want_ini),
-		       role_name(set, want_resp));
+		sb_add(&b, " from role %s to role %s; ", want_ini, want_resp);
 		add_where(&b, "initiator", src);
 		sb_add(&b, ", ");
 		add_where(&b, "responder", dst);
