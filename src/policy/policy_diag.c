@@ -60,18 +60,41 @@ static void vdiag(struct pl_ctx *c, const char *kind, const struct fa_srcloc *lo
 		quote_line(c, loc);
 }
 
+/* Like a compiler, only the first PL_ERROR_LIMIT errors of a load are
+ * shown, with the notes and warnings around them; the rest are counted
+ * (pl_error_summary). A capture or other binary file given as a policy by
+ * mistake then gives a screenful, not thousands of lines, and quoting each
+ * line cannot make a long file quadratic. Errors without a place (no
+ * policy given, out of memory) are always shown. */
 void pl_error(struct pl_ctx *c, const struct fa_srcloc *loc, const char *fmt, ...)
 {
 	va_list ap;
+	c->nerrors++;
+	if (loc && c->nerrors > PL_ERROR_LIMIT) {
+		c->nhidden++;
+		return;
+	}
 	va_start(ap, fmt);
 	vdiag(c, "error", loc, fmt, ap);
 	va_end(ap);
-	c->nerrors++;
+}
+
+void pl_error_summary(struct pl_ctx *c)
+{
+	if (c->nhidden && c->diag)
+		fprintf(c->diag,
+		        "flowaudit: error: %u more errors not shown (%u in all); fix the first ones "
+		        "and check again\n",
+		        c->nhidden, c->nerrors);
 }
 
 void pl_warning(struct pl_ctx *c, const struct fa_srcloc *loc, const char *fmt, ...)
 {
 	va_list ap;
+	if (c->nhidden) {
+		c->nwarnings++;
+		return;
+	}
 	va_start(ap, fmt);
 	vdiag(c, "warning", loc, fmt, ap);
 	va_end(ap);
@@ -81,6 +104,8 @@ void pl_warning(struct pl_ctx *c, const struct fa_srcloc *loc, const char *fmt, 
 void pl_note(struct pl_ctx *c, const struct fa_srcloc *loc, const char *fmt, ...)
 {
 	va_list ap;
+	if (c->nhidden)
+		return; /* belongs to an error that was not shown */
 	va_start(ap, fmt);
 	vdiag(c, "note", loc, fmt, ap);
 	va_end(ap);

@@ -63,6 +63,7 @@ struct pl_ctx {
 	const struct fa_policy_load_opts *opts;
 	FILE *diag;
 	unsigned nerrors, nwarnings;
+	unsigned nhidden; /* errors past PL_ERROR_LIMIT, counted but not shown */
 	bool nomem;
 
 	struct pl_file *files; /* parallel to set->files */
@@ -103,6 +104,10 @@ void pl_warning(struct pl_ctx *c, const struct fa_srcloc *loc, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 void pl_note(struct pl_ctx *c, const struct fa_srcloc *loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Errors with a place shown per load; past it they are only counted, and
+ * pl_error_summary says how many were not shown. */
+#define PL_ERROR_LIMIT 20
+void pl_error_summary(struct pl_ctx *c);
 
 /* Reads one file into set->files / c->files; returns its index or -1 (after
  * reporting at `from`, the include statement, when not NULL). */

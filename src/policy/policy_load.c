@@ -480,6 +480,7 @@ int fa_policy_load(struct fa_policy_set **out, const struct fa_policy_load_opts 
 			rc = mrc;
 		}
 	}
+	pl_error_summary(&c);
 	if (c.nomem) {
 		pl_error(&c, NULL, "out of memory while loading the policy");
 		rc = FA_ERR_NOMEM;

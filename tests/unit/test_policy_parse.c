@@ -278,6 +278,32 @@ static void test_all_errors_reported(void **state)
 	run_free(&r);
 }
 
+/* A file of nothing but errors (a capture given by mistake) shows the first
+ * twenty and a count of the rest, and still loads nothing. */
+static void test_error_limit(void **state)
+{
+	(void)state;
+	char text[4096] = HDR;
+	for (int i = 0; i < 50; i++)
+		strcat(text, "bogus\n");
+	struct run r = {0};
+	load_text(&r, text, NULL, false);
+	assert_int_equal(r.rc, FA_ERR_FORMAT);
+	assert_null(r.set);
+	unsigned errors = 0;
+	for (const char *p = r.diag; (p = strstr(p, ": error: ")); p++)
+		errors++;
+	assert_int_equal(errors, 21); /* 20 shown, then the count */
+	assert_non_null(strstr(r.diag, "t.policy:21:1: error: unknown statement 'bogus'"));
+	assert_null(strstr(r.diag, "t.policy:22:1:"));
+	const char *last = "flowaudit: error: 30 more errors not shown (50 in all); fix the first "
+	                   "ones and check again\n";
+	size_t n = strlen(r.diag), ln = strlen(last);
+	assert_true(n >= ln);
+	assert_string_equal(r.diag + n - ln, last);
+	run_free(&r);
+}
+
 static void test_caret_keeps_tabs(void **state)
 {
 	(void)state;
@@ -470,6 +496,7 @@ int main(void)
 	    cmocka_unit_test(test_rule_option_errors),
 	    cmocka_unit_test(test_name_errors),
 	    cmocka_unit_test(test_all_errors_reported),
+	    cmocka_unit_test(test_error_limit),
 	    cmocka_unit_test(test_caret_keeps_tabs),
 	    cmocka_unit_test(test_valid_policy),
 	    cmocka_unit_test(test_protocols_and_ports),
