@@ -18,16 +18,23 @@
 int cli_policy_main(int argc, char **argv, const struct fa_dpi_opts *dpi_defaults);
 
 /* Loads policies (+ site) with application names checked against nDPI with
- * the given signatures. Errors are printed; returns a negative enum fa_err. */
+ * the given signatures. Errors are printed, warnings too when show_warnings
+ * (else only counted in *nwarnings); returns a negative enum fa_err. */
 int cli_load_policies(const char *const *files, size_t nfiles, const char *site,
-		      const struct fa_dpi_opts *dpi_opts, bool allow_unbound,
+		      const struct fa_dpi_opts *dpi_opts, bool allow_unbound, bool show_warnings,
 		      struct fa_policy_set **out, unsigned *nwarnings);
 
 /* The same, with errors and warnings written to diag (a reload while the
  * dashboard owns the terminal keeps them with the other notices). */
 int cli_load_policies_to(const char *const *files, size_t nfiles, const char *site,
                          const struct fa_dpi_opts *dpi_opts, bool allow_unbound,
-                         struct fa_policy_set **out, unsigned *nwarnings, FILE *diag);
+                         bool show_warnings, struct fa_policy_set **out, unsigned *nwarnings,
+                         FILE *diag);
+
+/* One line in place of the warnings an audit does not print: how many, and
+ * the `policy check` command that lists them. */
+void cli_policy_warnings_note(FILE *fp, unsigned nwarnings, const char *const *files,
+                              size_t nfiles, const char *site);
 
 /* The policy `learn` uses when none is given: everything in scope, no rules. */
 int cli_load_learn_baseline(const struct fa_dpi_opts *dpi_opts, struct fa_policy_set **out);

@@ -28,16 +28,17 @@ static void app_foreach(void (*fn)(const char *name, void *fctx), void *fctx, vo
 }
 
 int cli_load_policies(const char *const *files, size_t nfiles, const char *site,
-		      const struct fa_dpi_opts *dpi_opts, bool allow_unbound,
+		      const struct fa_dpi_opts *dpi_opts, bool allow_unbound, bool show_warnings,
 		      struct fa_policy_set **out, unsigned *nwarnings)
 {
-	return cli_load_policies_to(files, nfiles, site, dpi_opts, allow_unbound, out, nwarnings,
-	                            stderr);
+	return cli_load_policies_to(files, nfiles, site, dpi_opts, allow_unbound, show_warnings,
+	                            out, nwarnings, stderr);
 }
 
 int cli_load_policies_to(const char *const *files, size_t nfiles, const char *site,
                          const struct fa_dpi_opts *dpi_opts, bool allow_unbound,
-                         struct fa_policy_set **out, unsigned *nwarnings, FILE *diag)
+                         bool show_warnings, struct fa_policy_set **out, unsigned *nwarnings,
+                         FILE *diag)
 {
 	char err[512];
 	struct fa_dpi *dpi = NULL;
@@ -54,11 +55,25 @@ int cli_load_policies_to(const char *const *files, size_t nfiles, const char *si
 		.site_file = site,
 		.apps = &names,
 		.allow_unbound = allow_unbound,
+		.hide_warnings = !show_warnings,
 		.diag = diag,
 	};
 	rc = fa_policy_load(out, &lo, nwarnings);
 	fa_dpi_free(&dpi);
 	return rc;
+}
+
+void cli_policy_warnings_note(FILE *fp, unsigned nwarnings, const char *const *files,
+                              size_t nfiles, const char *site)
+{
+	fprintf(fp, "flowaudit: the policy has %u warning%s (duplicate, shadowed or overlapping "
+	            "rules...); see: flowaudit policy check",
+	        nwarnings, nwarnings == 1 ? "" : "s");
+	for (size_t i = 0; i < nfiles; i++)
+		fprintf(fp, " %s", files[i]);
+	if (site)
+		fprintf(fp, " --site %s", site);
+	fputc('\n', fp);
 }
 
 /* `learn` without a policy: every flow is in scope and undocumented. The
@@ -82,7 +97,7 @@ int cli_load_learn_baseline(const struct fa_dpi_opts *dpi_opts, struct fa_policy
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	const char *files[1] = {path};
-	int rc = cli_load_policies(files, 1, NULL, dpi_opts, false, out, NULL);
+	int rc = cli_load_policies(files, 1, NULL, dpi_opts, false, false, out, NULL);
 	close(fd);
 	return rc;
 }
@@ -291,7 +306,7 @@ int cli_policy_main(int argc, char **argv, const struct fa_dpi_opts *dpi_default
 	}
 	struct fa_policy_set *set = NULL;
 	unsigned warnings = 0;
-	int rc = cli_load_policies(files, nfiles, site, &dopts, !is_test, &set, &warnings);
+	int rc = cli_load_policies(files, nfiles, site, &dopts, !is_test, true, &set, &warnings);
 	if (rc < 0)
 		return 2;
 	int status = 0;

@@ -49,7 +49,7 @@ static int reload_policies(void *ctx, const struct fa_policy_set **out, char *er
 	struct fa_policy_set *set = NULL;
 	/* Errors were printed with file:line:col by the loader. */
 	if (cli_load_policies_to(r->c->policies.v, r->c->policies.n, r->c->site, &r->c->eo.dpi,
-	                         false, &set, NULL, r->c->eo.notice_fp) < 0) {
+	                         false, false, &set, NULL, r->c->eo.notice_fp) < 0) {
 		snprintf(errbuf, errlen, "the policy files have errors (above)");
 		return -1;
 	}
@@ -96,11 +96,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (c.policies.n) {
-		if (cli_load_policies(c.policies.v, c.policies.n, c.site, &c.eo.dpi, false, &policy,
-		                      NULL) < 0) {
+		unsigned nwarn = 0;
+		if (cli_load_policies(c.policies.v, c.policies.n, c.site, &c.eo.dpi, false, false,
+		                      &policy, &nwarn) < 0) {
 			rc = EXIT_USAGE;
 			goto out;
 		}
+		if (nwarn && !c.quiet)
+			cli_policy_warnings_note(stderr, nwarn, c.policies.v, c.policies.n, c.site);
 	} else if (c.learn && cli_load_learn_baseline(&c.eo.dpi, &policy) < 0) {
 		rc = EXIT_USAGE;
 		goto out;

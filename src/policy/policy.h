@@ -192,13 +192,15 @@ struct fa_policy_load_opts {
 	const struct fa_app_names *apps;  /* NULL = names not checked */
 	bool allow_unbound;               /* policy check/show: unbound roles are
 					   * warnings, not errors */
+	bool hide_warnings;               /* count warnings, do not write them */
 	FILE *diag;                       /* errors and warnings go here */
 };
 
 /* Returns FA_OK with *out set, or a negative enum fa_err after writing
  * every error found to opts->diag; *out is then NULL. Warnings (shadowed,
  * duplicate and overlapping rules, unbound roles when allowed) are written
- * too and counted in *nwarnings when it is not NULL. */
+ * too (unless opts->hide_warnings) and counted in *nwarnings when it is not
+ * NULL. */
 int fa_policy_load(struct fa_policy_set **out, const struct fa_policy_load_opts *opts,
 		   unsigned *nwarnings);
 void fa_policy_free(struct fa_policy_set **set);

@@ -91,7 +91,7 @@ void pl_error_summary(struct pl_ctx *c)
 void pl_warning(struct pl_ctx *c, const struct fa_srcloc *loc, const char *fmt, ...)
 {
 	va_list ap;
-	if (c->nhidden) {
+	if (c->nhidden || (c->opts && c->opts->hide_warnings)) {
 		c->nwarnings++;
 		return;
 	}

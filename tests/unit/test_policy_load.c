@@ -38,7 +38,11 @@ static void load(struct run *r, const char *const *files, size_t n, const char *
 {
 	FILE *diag = open_memstream(&r->diag, &r->diaglen);
 	assert_non_null(diag);
-	struct fa_policy_load_opts o = {files, n, site, NULL, allow_unbound, diag};
+	struct fa_policy_load_opts o = {.policy_files = files,
+	                                .npolicy_files = n,
+	                                .site_file = site,
+	                                .allow_unbound = allow_unbound,
+	                                .diag = diag};
 	r->set = (struct fa_policy_set *)0x1;
 	r->rc = fa_policy_load(&r->set, &o, &r->nwarn);
 	fclose(diag);
@@ -291,6 +295,20 @@ static void test_warnings(void **state)
 	assert_null(strstr(r.diag, "distinct"));
 	assert_null(strstr(r.diag, "media"));
 	run_free(&r);
+
+	/* an audit only counts them (and says how many in one line) */
+	struct run q = {0};
+	FILE *diag = open_memstream(&q.diag, &q.diaglen);
+	assert_non_null(diag);
+	struct fa_policy_load_opts o = {
+	    .policy_files = files, .npolicy_files = 1, .hide_warnings = true, .diag = diag};
+	q.rc = fa_policy_load(&q.set, &o, &q.nwarn);
+	fclose(diag);
+	assert_int_equal(q.rc, FA_OK);
+	assert_non_null(q.set);
+	assert_int_equal(q.nwarn, 8);
+	assert_string_equal(q.diag, "");
+	run_free(&q);
 }
 
 /* The worked example of docs/policy-language.md: it loads cleanly, and the

@@ -65,8 +65,12 @@ static void load_text(struct run *r, const char *policy, const char *site, bool 
 		write_file("t.site", site);
 	FILE *diag = open_memstream(&r->diag, &r->diaglen);
 	assert_non_null(diag);
-	struct fa_policy_load_opts o = {files,         1,   site ? "t.site" : NULL, &fake_apps,
-	                                allow_unbound, diag};
+	struct fa_policy_load_opts o = {.policy_files = files,
+	                                .npolicy_files = 1,
+	                                .site_file = site ? "t.site" : NULL,
+	                                .apps = &fake_apps,
+	                                .allow_unbound = allow_unbound,
+	                                .diag = diag};
 	r->set = (struct fa_policy_set *)0x1; /* must be cleared on failure */
 	r->rc = fa_policy_load(&r->set, &o, &r->nwarn);
 	fclose(diag);
@@ -341,8 +345,11 @@ static void test_valid_policy(void **state)
 	char *diag = NULL;
 	size_t dl = 0;
 	FILE *d = open_memstream(&diag, &dl);
-	struct fa_policy_load_opts o = {files,      1,     FA_TEST_DATA "/policy/ovoc.site",
-	                                &fake_apps, false, d};
+	struct fa_policy_load_opts o = {.policy_files = files,
+	                                .npolicy_files = 1,
+	                                .site_file = FA_TEST_DATA "/policy/ovoc.site",
+	                                .apps = &fake_apps,
+	                                .diag = d};
 	struct fa_policy_set *s = NULL;
 	unsigned nw = 99;
 	int rc = fa_policy_load(&s, &o, &nw);
