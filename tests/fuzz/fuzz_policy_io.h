@@ -5,38 +5,59 @@
 #define FA_FUZZ_POLICY_IO_H
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "common/fa_error.h"
 #include "policy/policy.h"
 
 struct fuzz_file {
-	int fd;
-	char path[64];
+	char path[PATH_MAX];
 };
 
-/* The loader reads files by name, so the input goes to an anonymous memory
- * file, named through /proc: nothing touches the disk. */
+/* The loader reads files by name, so the input is written to a file of its
+ * own in a private directory on tmpfs (/dev/shm when there is one). Not a
+ * memfd named through /proc/self/fd: a relative include would then resolve
+ * there, and `include "1"` read the fuzzer's own, ever-growing log. */
+static char fuzz_dir[PATH_MAX];
+
+static inline void fuzz_dir_remove(void)
+{
+	char p[PATH_MAX + 16];
+	snprintf(p, sizeof(p), "%s/input", fuzz_dir);
+	unlink(p);
+	rmdir(fuzz_dir);
+}
+
 static inline int fuzz_file_open(struct fuzz_file *f, const uint8_t *data, size_t size)
 {
-	f->fd = memfd_create("fuzz-input", MFD_CLOEXEC);
-	if (f->fd < 0)
+	if (!fuzz_dir[0]) {
+		const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+		snprintf(fuzz_dir, sizeof(fuzz_dir), "%s/flowaudit-fuzz-XXXXXX", base);
+		if (!mkdtemp(fuzz_dir)) {
+			fuzz_dir[0] = '\0';
+			return -1;
+		}
+		atexit(fuzz_dir_remove);
+	}
+	snprintf(f->path, sizeof(f->path), "%s/input", fuzz_dir);
+	int fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
 		return -1;
 	size_t done = 0;
 	while (done < size) {
-		ssize_t n = write(f->fd, data + done, size - done);
+		ssize_t n = write(fd, data + done, size - done);
 		if (n <= 0) {
-			close(f->fd);
+			close(fd);
 			return -1;
 		}
 		done += (size_t)n;
 	}
-	snprintf(f->path, sizeof(f->path), "/proc/self/fd/%d", f->fd);
+	close(fd);
 	return 0;
 }
 
@@ -53,7 +74,7 @@ static inline void fuzz_stdin_empty(void)
 
 static inline void fuzz_file_close(struct fuzz_file *f)
 {
-	close(f->fd);
+	(void)f; /* the next input overwrites it; fuzz_dir_remove at exit */
 }
 
 /* A name is known when it looks like one of nDPI's ("TLS", "Google.Meet",
