@@ -165,6 +165,7 @@ static void reload_policy(struct engine *e)
 	const struct fa_policy_set *old = e->sh.policy;
 	struct fa_audit *old_audit = e->sh.audit;
 	e->sh.policy = set;
+	e->sh.policy_gen++;
 	e->sh.audit = audit;
 	pthread_mutex_unlock(&e->sh.out_lock);
 	e->violations_before |= fa_audit_failed(old_audit, (enum fa_severity)o->fail_on);

@@ -161,7 +161,7 @@ void engine_publish_snapshot(struct engine *e, bool done)
 	    .input_done = done,
 	};
 	pthread_mutex_lock(&e->sh.out_lock);
-	struct fa_snapshot *snap = lv_build(&e->lv, &h, e->sh.audit, e->sh.policy);
+	struct fa_snapshot *snap = lv_build(&e->lv, &h, e->sh.audit, e->sh.policy, e->sh.policy_gen);
 	pthread_mutex_unlock(&e->sh.out_lock);
 	if (snap)
 		fa_snapshot_box_put(e->o->snapshots, snap);

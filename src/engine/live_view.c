@@ -133,9 +133,11 @@ static const char *role_of(const struct fa_policy_set *set, int32_t r)
 	return set && r >= 0 && (size_t)r < set->nroles ? set->roles[r].name : NULL;
 }
 
-static void snap_flow(struct fa_snapshot *s, const struct fa_policy_set *set,
+static void snap_flow(struct fa_snapshot *s, const struct fa_policy_set *set, uint16_t gen,
                       const struct lv_flow *f, struct fa_snap_flow *o)
 {
+	if (f->policy_gen != gen)
+		set = NULL; /* its numbers index a policy since replaced */
 	static const char *const protos[256] = {
 	    [1] = "icmp", [6] = "tcp", [17] = "udp", [58] = "icmpv6", [132] = "sctp"};
 	o->proto = protos[f->proto] ? protos[f->proto] : "ip";
@@ -268,7 +270,8 @@ static void build_counts(struct fa_snapshot *s, const struct fa_live_view *lv)
 }
 
 struct fa_snapshot *lv_build(struct fa_live_view *lv, const struct lv_header *h,
-                             struct fa_audit *audit, const struct fa_policy_set *set)
+                             struct fa_audit *audit, const struct fa_policy_set *set,
+                             uint16_t policy_gen)
 {
 	struct fa_snapshot *s = fa_snapshot_new();
 	if (!s)
@@ -317,13 +320,14 @@ struct fa_snapshot *lv_build(struct fa_live_view *lv, const struct lv_header *h,
 			struct lv_pub *p = &lv->pubs[i];
 			pthread_mutex_lock(&p->lock);
 			for (size_t k = 0; k < p->n && s->nflows < live; k++)
-				snap_flow(s, set, &p->flows[k], &s->flows[s->nflows++]);
+				snap_flow(s, set, policy_gen, &p->flows[k],
+				          &s->flows[s->nflows++]);
 			pthread_mutex_unlock(&p->lock);
 		}
 		qsort(s->flows, s->nflows, sizeof(*s->flows), flow_bytes_desc);
 		for (size_t k = 0; k < lv->ended_n; k++) {
 			size_t idx = (lv->ended_next + LV_ENDED - 1 - k) % LV_ENDED;
-			snap_flow(s, set, &lv->ended[idx], &s->flows[s->nflows++]);
+			snap_flow(s, set, policy_gen, &lv->ended[idx], &s->flows[s->nflows++]);
 		}
 	}
 	build_counts(s, lv);

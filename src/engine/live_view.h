@@ -34,6 +34,7 @@ struct lv_flow {
 	bool ended;
 	struct fa_addr src, dst;
 	uint16_t sport, dport;
+	uint16_t policy_gen; /* of the policy rule and roles index */
 	int32_t rule, src_role, dst_role;
 	uint64_t pkts, bytes, first_us, last_us;
 	char app[64]; /* FA_DPI_NAME_MAX */
@@ -93,8 +94,11 @@ void lv_publish(struct fa_live_view *lv, unsigned worker, const struct lv_flow *
 uint64_t lv_active(struct fa_live_view *lv);
 
 /* Builds a snapshot; the caller holds the output lock while it runs, so the
- * audit and the ended flows do not move. audit may be NULL (no policy). */
+ * audit and the ended flows do not move. audit may be NULL (no policy).
+ * Flows judged under another generation than set's (before a reload) keep
+ * their verdict and why text but name no rule or role. */
 struct fa_snapshot *lv_build(struct fa_live_view *lv, const struct lv_header *h,
-                             struct fa_audit *audit, const struct fa_policy_set *set);
+                             struct fa_audit *audit, const struct fa_policy_set *set,
+                             uint16_t policy_gen);
 
 #endif

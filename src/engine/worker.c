@@ -111,6 +111,7 @@ static void judge_early(struct fa_worker *w, const struct fa_flow *f, struct flo
 	           hs ? &sg : NULL, hd ? &dg : NULL, &v);
 	x->ev_verdict = v.verdict;
 	x->ev_severity = v.severity;
+	x->ev_gen = w->sh->policy_gen;
 	x->ev_rule = v.rule;
 	x->ev_src_role = v.src_role;
 	x->ev_dst_role = v.dst_role;
@@ -165,6 +166,7 @@ static void collect_top(struct fa_flow *f, void *ctx)
 	}
 	o->verdict = x->ev_verdict;
 	o->severity = x->ev_severity;
+	o->policy_gen = x->ev_gen;
 	o->rule = x->ev_verdict ? x->ev_rule : -1;
 	o->src_role = x->ev_verdict ? x->ev_src_role : -1;
 	o->dst_role = x->ev_verdict ? x->ev_dst_role : -1;
@@ -187,12 +189,13 @@ static void maybe_publish(struct fa_worker *w)
 	lv_publish(lv, w->id, t.top, t.n, st.active);
 }
 
-static void lv_ended(struct fa_live_view *lv, const struct fa_flow *f,
+static void lv_ended(const struct fa_shared *sh, const struct fa_flow *f,
                      const struct fa_flow_record *r, const struct fa_policy_verdict *v)
 {
 	struct lv_flow o;
 	lv_from_flow(&o, f);
 	o.ended = true;
+	o.policy_gen = sh->policy_gen;
 	snprintf(o.app, sizeof(o.app), "%s", r->app ? r->app : "");
 	if (r->verdict) {
 		o.verdict = v->verdict;
@@ -202,7 +205,7 @@ static void lv_ended(struct fa_live_view *lv, const struct fa_flow *f,
 		o.dst_role = v->dst_role;
 		snprintf(o.why, sizeof(o.why), "%s", v->why);
 	}
-	lv_flow_ended(lv, &o);
+	lv_flow_ended(sh->live, &o);
 }
 
 /* A flow record and the storage its strings point into. */
@@ -263,7 +266,7 @@ static void write_record(struct fa_worker *w, struct fa_flow *f, struct flow_ext
 	if (sh->policy)
 		judge(sh, f, r, &b.sg, &b.dg, &v);
 	if (sh->live)
-		lv_ended(sh->live, f, r, &v);
+		lv_ended(sh, f, r, &v);
 	if (sh->audit) {
 		struct fa_audit_flow af = {
 		    .proto = f->proto,

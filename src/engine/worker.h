@@ -27,6 +27,9 @@ struct fa_shared {
 	 * there only. */
 	struct fa_sink *json;
 	const struct fa_policy_set *policy; /* or NULL */
+	uint16_t policy_gen; /* bumped by each reload, under out_lock: rule and
+	                      * role numbers are only read against the policy
+	                      * of the same generation */
 	struct fa_match_opts match;
 	struct fa_audit *audit;    /* with a policy; under out_lock */
 	struct fa_live_view *live; /* with a dashboard, else NULL */

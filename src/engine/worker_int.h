@@ -22,6 +22,7 @@ struct flow_ext {
 	/* The verdict decided when the application became known, for the live
 	 * view; the record's verdict is decided again at the end. */
 	uint8_t ev_verdict, ev_severity;
+	uint16_t ev_gen; /* the policy generation the numbers below belong to */
 	int32_t ev_rule, ev_src_role, ev_dst_role;
 	uint64_t reported_us; /* time of the last interim record; 0 = none yet */
 };

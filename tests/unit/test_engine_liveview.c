@@ -40,7 +40,7 @@ static void build(struct fa_live_view *lv, bool done, size_t *live, size_t *ende
 	struct fa_snapshot_box box;
 	assert_int_equal(fa_snapshot_box_init(&box), 0);
 	struct lv_header h = {.seq = 1, .source = "test.pcap", .input_done = done};
-	struct fa_snapshot *s = lv_build(lv, &h, NULL, NULL);
+	struct fa_snapshot *s = lv_build(lv, &h, NULL, NULL, 0);
 	assert_non_null(s);
 	*live = *ended = 0;
 	for (size_t i = 0; i < s->nflows; i++) {
@@ -84,10 +84,55 @@ static void test_flows_live_then_done(void **state)
 	lv_destroy(&lv);
 }
 
+/* A flow judged before a SIGHUP reload names its rule and roles only while
+ * the policy it was judged by is loaded: the numbers would name other rules
+ * of the new one. Its verdict and why text stay. */
+static void test_rule_names_after_reload(void **state)
+{
+	(void)state;
+	struct fa_rule rules[1] = {{.id = "trap"}};
+	struct fa_role roles[2] = {{.name = "devices"}, {.name = "ovoc"}};
+	struct fa_policy_set set = {.roles = roles, .nroles = 2, .rules = rules, .nrules = 1};
+	struct fa_live_view lv;
+	assert_int_equal(lv_init(&lv, 1), 0);
+	struct lv_flow f = mkflow(40001, 10, true);
+	f.verdict = FA_V_APP_MISMATCH;
+	f.rule = 0;
+	f.src_role = 0;
+	f.dst_role = 1;
+	f.policy_gen = 3;
+	snprintf(f.why, sizeof(f.why), "rule trap expects app SNMP");
+	lv_flow_ended(&lv, &f);
+	struct lv_header h = {.seq = 1, .source = "test.pcap"};
+	for (uint16_t gen = 3; gen <= 4; gen++) {
+		struct fa_snapshot_box box;
+		assert_int_equal(fa_snapshot_box_init(&box), 0);
+		struct fa_snapshot *s = lv_build(&lv, &h, NULL, &set, gen);
+		assert_non_null(s);
+		assert_int_equal(s->nflows, 1);
+		const struct fa_snap_flow *o = &s->flows[0];
+		assert_string_equal(o->verdict, "app-mismatch");
+		assert_string_equal(o->why, "rule trap expects app SNMP");
+		if (gen == 3) {
+			assert_string_equal(o->rule, "trap");
+			assert_string_equal(o->src_role, "devices");
+			assert_string_equal(o->dst_role, "ovoc");
+		} else {
+			assert_null(o->rule);
+			assert_null(o->src_role);
+			assert_null(o->dst_role);
+		}
+		fa_snapshot_box_put(&box, s);
+		fa_snapshot_box_destroy(&box);
+	}
+	lv_destroy(&lv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_flows_live_then_done),
+	    cmocka_unit_test(test_rule_names_after_reload),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
