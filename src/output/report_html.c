@@ -5,7 +5,6 @@
  * second line of defence. */
 #include "report_int.h"
 
-#include <inttypes.h>
 #include <string.h>
 
 #define CHART_MAX_RULES 15 /* bytes-per-rule chart: the busiest rules */
@@ -49,34 +48,32 @@ static void esc(FILE *fp, const char *s)
 	report_html_text(fp, s, false);
 }
 
-/* Escaped text, or a muted dash when unknown. */
-static void td(FILE *fp, const char *s)
+/* Escaped text between open and close, or a muted dash when unknown. */
+static void td_wrapped(FILE *fp, const char *s, const char *open, const char *close)
 {
 	if (s && s[0]) {
-		fputs("<td>", fp);
+		fputs(open, fp);
 		esc(fp, s);
-		fputs("</td>", fp);
+		fputs(close, fp);
 	} else {
 		fputs("<td class=\"muted\">-</td>", fp);
 	}
+}
+
+static void td(FILE *fp, const char *s)
+{
+	td_wrapped(fp, s, "<td>", "</td>");
 }
 
 static void td_code(FILE *fp, const char *s)
 {
-	if (s && s[0]) {
-		fputs("<td><code>", fp);
-		esc(fp, s);
-		fputs("</code></td>", fp);
-	} else {
-		fputs("<td class=\"muted\">-</td>", fp);
-	}
+	td_wrapped(fp, s, "<td><code>", "</code></td>");
 }
 
-static void td_count(FILE *fp, uint64_t n)
+/* A figure or a timestamp (trusted). */
+static void td_num(FILE *fp, const char *s)
 {
-	char b[32];
-	report_count(b, sizeof(b), n);
-	fprintf(fp, "<td class=\"n\">%s</td>", b);
+	fprintf(fp, "<td class=\"n\">%s</td>", s);
 }
 
 static void td_bytes(FILE *fp, uint64_t n)
@@ -87,17 +84,78 @@ static void td_bytes(FILE *fp, uint64_t n)
 	fprintf(fp, "<td class=\"n\" title=\"%s bytes\">%s</td>", exact, b);
 }
 
-static void td_time(FILE *fp, uint64_t us)
+static void td_empty(FILE *fp)
 {
-	char b[32];
-	report_time(b, sizeof(b), us);
-	fprintf(fp, "<td class=\"n\">%s</td>", b[0] ? b : "-");
+	fputs("<td></td>", fp);
+}
+
+/* A row's label (trusted). */
+static void th(FILE *fp, const char *label)
+{
+	fprintf(fp, "<th>%s</th>", label);
 }
 
 static void sev_badge(FILE *fp, unsigned sev)
 {
 	fprintf(fp, "<span class=\"sev s%u\">%s</span>", sev < FA_SEV__COUNT ? sev : 0,
 	        report_severity_title(sev));
+}
+
+static void td_severity(FILE *fp, unsigned sev)
+{
+	fputs("<td>", fp);
+	sev_badge(fp, sev);
+	fputs("</td>", fp);
+}
+
+static void section_begin(FILE *fp, const char *id, const char *title)
+{
+	fprintf(fp, "<section id=\"%s\">\n<h2>%s</h2>\n", id, title);
+}
+
+static void section_end(FILE *fp)
+{
+	fputs("</section>\n", fp);
+}
+
+static void para(FILE *fp, const char *text)
+{
+	fprintf(fp, "<p>%s</p>\n", text);
+}
+
+/* The detail columns are not in the header: finding_detail writes them as
+ * a row of their own under each row. */
+static void table_begin(FILE *fp, const struct report_table *t)
+{
+	if (t->title)
+		fprintf(fp, "<h3>%s</h3>\n", t->title);
+	fputs(t->narrow ? "<table class=\"ctx\">\n" : "<table>\n", fp);
+	if (t->keyed)
+		return;
+	fputs("<tr>", fp);
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct report_column *c = &t->cols[i];
+		if (c->kind == REPORT_COL_TEXT)
+			fprintf(fp, "<th>%s</th>", c->title);
+		else if (c->kind != REPORT_COL_DETAIL)
+			fprintf(fp, "<th class=\"n\">%s</th>", c->title);
+	}
+	fputs("</tr>\n", fp);
+}
+
+static void table_end(FILE *fp)
+{
+	fputs("</table>\n", fp);
+}
+
+static void row_begin(FILE *fp, bool detail)
+{
+	fputs(detail ? "<tr class=\"main\">" : "<tr>", fp);
+}
+
+static void row_end(FILE *fp)
+{
+	fputs("</tr>\n", fp);
 }
 
 /* A horizontal bar chart as inline SVG: labels left, bars scaled to the
@@ -133,58 +191,38 @@ static void svg_bars(FILE *fp, const char *title, size_t n, const char *const *l
 	fputs("</svg>\n", fp);
 }
 
-static void context(FILE *fp, const struct report_data *d)
+/* One item a line. */
+static void td_list(FILE *fp, char *const *items, char *const *versions, size_t n, bool code)
 {
-	const struct report_context *c = &d->ctx;
-	fputs("<table class=\"ctx\">\n<tr><th>Policies</th><td>", fp);
-	for (size_t i = 0; i < c->npolicies; i++) {
+	fputs("<td>", fp);
+	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputs("<br>", fp);
-		esc(fp, c->policies[i]);
-		if (c->versions && c->versions[i] && c->versions[i][0]) {
+		if (code)
+			fputs("<code>", fp);
+		esc(fp, items[i]);
+		if (code)
+			fputs("</code>", fp);
+		if (versions && versions[i] && versions[i][0]) {
 			fputs(" <span class=\"muted\">(version ", fp);
-			esc(fp, c->versions[i]);
+			esc(fp, versions[i]);
 			fputs(")</span>", fp);
 		}
 	}
-	fputs(c->npolicies ? "</td></tr>\n" : "-</td></tr>\n", fp);
-	fputs("<tr><th>Source documents</th><td>", fp);
-	for (size_t i = 0; i < c->nsources; i++) {
-		fputs(i ? "<br><code>" : "<code>", fp);
-		esc(fp, c->sources[i]);
-		fputs("</code>", fp);
-	}
-	fputs(c->nsources ? "</td></tr>\n" : "-</td></tr>\n", fp);
-	fputs("<tr><th>Site</th>", fp);
-	td(fp, c->site);
-	fputs("</tr>\n<tr><th>Inputs</th><td>", fp);
-	for (size_t i = 0; i < c->ninputs; i++) {
-		fputs(i ? "<br><code>" : "<code>", fp);
-		esc(fp, c->inputs[i]);
-		fputs("</code>", fp);
-	}
-	fputs(c->ninputs ? "</td></tr>\n" : "-</td></tr>\n", fp);
-
-	char a[32], b[32], dur[32];
-	report_time(a, sizeof(a), d->ts_first_us);
-	report_time(b, sizeof(b), d->ts_last_us);
-	report_duration(dur, sizeof(dur), d->ts_last_us - d->ts_first_us);
-	if (d->flows && a[0] && b[0])
-		fprintf(fp, "<tr><th>Traffic</th><td>%s to %s UTC (%s)</td></tr>\n", a, b, dur);
-	else
-		fputs("<tr><th>Traffic</th><td>no flows</td></tr>\n", fp);
-	if (d->fail_on_known) {
-		fputs("<tr><th>Fails on</th><td>", fp);
-		sev_badge(fp, d->fail_on);
-		fputs(" or above</td></tr>\n", fp);
-	}
-	fputs("</table>\n", fp);
+	fputs(n ? "</td>" : "-</td>", fp);
 }
 
-static void summary(FILE *fp, const struct report_data *d)
+static void fails_on(FILE *fp, unsigned sev)
+{
+	fputs("<td>", fp);
+	sev_badge(fp, sev);
+	fputs(" or above</td>", fp);
+}
+
+/* The pass/fail banner that opens the summary. */
+static void result(FILE *fp, const struct report_data *d)
 {
 	char n[32];
-	fputs("<section id=\"summary\">\n<h2>Summary</h2>\n", fp);
 	if (!d->fail_on_known) {
 		fputs("<p class=\"result unjudged\">Not judged: no severity to fail on was "
 		      "given.</p>\n",
@@ -202,69 +240,38 @@ static void summary(FILE *fp, const struct report_data *d)
 		        "%s or above.</p>\n",
 		        fa_out_severity_name(d->fail_on));
 	}
+}
 
-	/* Flows by verdict: chart, then the table with the exact figures. */
+/* Flows by verdict, above the summary's table with the exact figures. */
+static void verdict_chart(FILE *fp, const struct report_data *d)
+{
 	const char *labels[FA_V__COUNT], *texts[FA_V__COUNT], *classes[FA_V__COUNT];
 	char textbuf[FA_V__COUNT][64], classbuf[FA_V__COUNT][32];
 	uint64_t values[FA_V__COUNT];
-	size_t nb = 0;
-	for (unsigned v = FA_V_ALLOWED; v <= FA_V__COUNT; v++) {
-		unsigned i = v == FA_V__COUNT ? FA_V_NONE : v;
-		if (i == FA_V_NONE && d->by_verdict[i] == 0)
-			continue;
-		char share[16];
+	unsigned v[FA_V__COUNT];
+	size_t nb = report_verdicts(d, v);
+	for (size_t k = 0; k < nb; k++) {
+		unsigned i = v[k];
+		char n[32], share[16];
 		report_count(n, sizeof(n), d->by_verdict[i]);
 		report_share(share, sizeof(share), d->by_verdict[i], d->flows);
-		snprintf(textbuf[nb], sizeof(textbuf[nb]), "%s (%s)", n, share);
-		snprintf(classbuf[nb], sizeof(classbuf[nb]), "b-%s",
+		snprintf(textbuf[k], sizeof(textbuf[k]), "%s (%s)", n, share);
+		snprintf(classbuf[k], sizeof(classbuf[k]), "b-%s",
 		         i == FA_V_NONE ? "other" : fa_out_verdict_name(i));
-		labels[nb] = i == FA_V_NONE ? "(none)" : fa_out_verdict_name(i);
-		texts[nb] = textbuf[nb];
-		classes[nb] = classbuf[nb];
-		values[nb] = d->by_verdict[i];
-		nb++;
+		labels[k] = i == FA_V_NONE ? "(none)" : fa_out_verdict_name(i);
+		texts[k] = textbuf[k];
+		classes[k] = classbuf[k];
+		values[k] = d->by_verdict[i];
 	}
 	fputs("<h3>Flows by verdict</h3>\n", fp);
 	svg_bars(fp, "Flows by verdict", nb, labels, values, texts, classes);
-	fputs("<table>\n<tr><th>Verdict</th><th class=\"n\">Flows</th><th class=\"n\">Share</th>"
-	      "<th class=\"n\">Bytes</th><th>Meaning</th></tr>\n",
-	      fp);
-	for (unsigned v = FA_V_ALLOWED; v <= FA_V__COUNT; v++) {
-		unsigned i = v == FA_V__COUNT ? FA_V_NONE : v;
-		if (i == FA_V_NONE && d->by_verdict[i] == 0)
-			continue;
-		report_share(n, sizeof(n), d->by_verdict[i], d->flows);
-		fprintf(fp, "<tr><td>%s</td>", i == FA_V_NONE ? "(none)" : fa_out_verdict_name(i));
-		td_count(fp, d->by_verdict[i]);
-		fprintf(fp, "<td class=\"n\">%s</td>", n);
-		td_bytes(fp, d->bytes_by_verdict[i]);
-		fprintf(fp, "<td>%s</td></tr>\n", report_verdict_meaning(i));
-	}
-	fputs("<tr><th>Total</th>", fp);
-	td_count(fp, d->flows);
-	fprintf(fp, "<td class=\"n\">%s</td>", d->flows ? "100.0%" : "-");
-	td_bytes(fp, d->bytes);
-	fputs("<td></td></tr>\n</table>\n", fp);
+}
 
-	uint64_t findings_by[FA_SEV__COUNT] = {0};
-	for (size_t i = 0; i < d->nfindings; i++)
-		findings_by[d->findings[i].severity_id]++;
-	fputs("<h3>Violations by severity</h3>\n<table>\n<tr><th>Severity</th>"
-	      "<th class=\"n\">Violating flows</th><th class=\"n\">Findings</th></tr>\n",
-	      fp);
-	for (unsigned s = FA_SEV__COUNT; s-- > FA_SEV_INFO;) {
-		fputs("<tr><td>", fp);
-		sev_badge(fp, s);
-		fputs("</td>", fp);
-		td_count(fp, d->by_severity[s]);
-		td_count(fp, findings_by[s]);
-		fputs("</tr>\n", fp);
-	}
-	fputs("</table>\n", fp);
-	char rules[160];
-	report_rules_sentence(rules, sizeof(rules), d);
-	fprintf(fp, "<p>%zu finding%s; %s.</p>\n</section>\n", d->nfindings,
-	        d->nfindings == 1 ? "" : "s", rules);
+static void severity_heading(FILE *fp, unsigned sev, size_t nfindings)
+{
+	fputs("<h3>", fp);
+	sev_badge(fp, sev);
+	fprintf(fp, " %zu finding%s</h3>\n", nfindings, nfindings == 1 ? "" : "s");
 }
 
 static void endpoint(FILE *fp, const char *addr, unsigned port)
@@ -275,21 +282,11 @@ static void endpoint(FILE *fp, const char *addr, unsigned port)
 	fprintf(fp, "%s:%u", v6 ? "]" : "", port);
 }
 
-static void finding_rows(FILE *fp, size_t no, const struct report_finding *f)
+/* Why, the example flow and the suggested fix: a second row under the
+ * finding's, across all but its first column. */
+static void finding_detail(FILE *fp, const struct report_finding *f)
 {
-	char svc[32], t[32];
-	fprintf(fp, "<tr class=\"main\"><td class=\"n\">%zu</td>", no);
-	td(fp, f->verdict);
-	td(fp, f->initiator);
-	td(fp, f->responder);
-	snprintf(svc, sizeof(svc), "%s/%u", f->proto ? f->proto : "?", (unsigned)f->port);
-	td(fp, svc);
-	td(fp, f->app);
-	td_count(fp, f->flows);
-	td_bytes(fp, f->bytes);
-	td_time(fp, f->first_us);
-	td_time(fp, f->last_us);
-	td(fp, f->rule);
+	char t[32];
 	fputs("</tr>\n<tr class=\"detail\"><td></td><td colspan=\"10\">", fp);
 	if (f->why && f->why[0]) {
 		fputs("<b>Why:</b> ", fp);
@@ -307,38 +304,7 @@ static void finding_rows(FILE *fp, size_t no, const struct report_finding *f)
 		report_html_text(fp, f->fix, true);
 		fputs("</code>", fp);
 	}
-	fputs("</td></tr>\n", fp);
-}
-
-static void findings(FILE *fp, const struct report_data *d)
-{
-	fputs("<section id=\"findings\">\n<h2>Findings</h2>\n", fp);
-	if (d->nfindings == 0)
-		fputs("<p>No findings: every audited flow is documented by a rule.</p>\n", fp);
-	size_t i = 0, no = 1;
-	while (i < d->nfindings) {
-		unsigned sev = d->findings[i].severity_id;
-		size_t j = i;
-		while (j < d->nfindings && d->findings[j].severity_id == sev)
-			j++;
-		fputs("<h3>", fp);
-		sev_badge(fp, sev);
-		fprintf(fp, " %zu finding%s</h3>\n", j - i, j - i == 1 ? "" : "s");
-		fputs("<table>\n<tr><th class=\"n\">#</th><th>Verdict</th><th>Initiator</th>"
-		      "<th>Responder</th><th>Service</th><th>App</th><th class=\"n\">Flows</th>"
-		      "<th class=\"n\">Bytes</th><th class=\"n\">First seen</th>"
-		      "<th class=\"n\">Last seen</th><th>Rule</th></tr>\n",
-		      fp);
-		for (; i < j; i++)
-			finding_rows(fp, no++, &d->findings[i]);
-		fputs("</table>\n", fp);
-	}
-	if (d->findings_dropped)
-		fprintf(fp,
-		        "<p>%" PRIu64 " further findings are not shown (at most %d are kept); "
-		        "the JSON output lists them all.</p>\n",
-		        d->findings_dropped, REPORT_MAX_FINDINGS);
-	fputs("</section>\n", fp);
+	fputs("</td>", fp);
 }
 
 /* Indexes of the used rules with the most bytes, most first. */
@@ -360,149 +326,54 @@ static size_t busiest_rules(const struct report_data *d, size_t *idx, size_t max
 	return n;
 }
 
-static void coverage(FILE *fp, const struct report_data *d)
+/* Bytes per rule, the busiest, above the coverage table; none if no rule
+ * carried a byte. */
+static void rule_chart(FILE *fp, const struct report_data *d)
 {
-	char notes[96];
-	fputs("<section id=\"coverage\">\n<h2>Rule coverage</h2>\n", fp);
-	if (d->nrules == 0) {
-		fputs("<p>No rules were reported.</p>\n</section>\n", fp);
-		return;
-	}
 	size_t idx[CHART_MAX_RULES];
 	size_t nb = busiest_rules(d, idx, CHART_MAX_RULES);
-	if (nb) {
-		const char *labels[CHART_MAX_RULES], *texts[CHART_MAX_RULES];
-		const char *classes[CHART_MAX_RULES];
-		char textbuf[CHART_MAX_RULES][32];
-		uint64_t values[CHART_MAX_RULES];
-		for (size_t i = 0; i < nb; i++) {
-			const struct report_rule *r = &d->rules[idx[i]];
-			report_bytes(textbuf[i], sizeof(textbuf[i]), r->bytes);
-			labels[i] = r->id ? r->id : "?";
-			texts[i] = textbuf[i];
-			classes[i] = "b-rule";
-			values[i] = r->bytes;
-		}
-		fputs("<h3>Bytes per rule (busiest)</h3>\n", fp);
-		svg_bars(fp, "Bytes per rule", nb, labels, values, texts, classes);
-	}
-	fputs("<table>\n<tr><th>Rule</th><th>Policy</th><th>Kind</th><th>From</th><th>To</th>"
-	      "<th>Service</th><th>Apps</th><th class=\"n\">Flows</th><th class=\"n\">Bytes</th>"
-	      "<th class=\"n\">First seen</th><th class=\"n\">Last seen</th>"
-	      "<th class=\"n\">Initiators</th><th class=\"n\">Responders</th><th>Notes</th></tr>\n",
-	      fp);
-	for (size_t i = 0; i < d->nrules; i++) {
-		const struct report_rule *r = &d->rules[i];
-		fputs("<tr>", fp);
-		td(fp, r->id);
-		td(fp, r->policy);
-		fprintf(fp, "<td>%s</td>", (r->flags & FA_RULE_DENY) ? "deny" : "allow");
-		td(fp, r->src_role);
-		td(fp, r->dst_role);
-		td_code(fp, r->service);
-		td(fp, r->apps);
-		td_count(fp, r->flows);
-		td_bytes(fp, r->bytes);
-		td_time(fp, r->unused ? 0 : r->first_us);
-		td_time(fp, r->unused ? 0 : r->last_us);
-		td_count(fp, r->initiators);
-		td_count(fp, r->responders);
-		report_coverage_notes(notes, sizeof(notes), r);
-		td(fp, notes);
-		fputs("</tr>\n", fp);
-	}
-	fputs("</table>\n</section>\n", fp);
-}
-
-static void unused(FILE *fp, const struct report_data *d)
-{
-	char notes[96];
-	size_t n = d->rules_unused;
-	fputs("<section id=\"unused\">\n<h2>Unused rules</h2>\n", fp);
-	if (n == 0) {
-		fputs("<p>Every allow rule matched at least one flow.</p>\n</section>\n", fp);
+	if (nb == 0)
 		return;
+	const char *labels[CHART_MAX_RULES], *texts[CHART_MAX_RULES];
+	const char *classes[CHART_MAX_RULES];
+	char textbuf[CHART_MAX_RULES][32];
+	uint64_t values[CHART_MAX_RULES];
+	for (size_t i = 0; i < nb; i++) {
+		const struct report_rule *r = &d->rules[idx[i]];
+		report_bytes(textbuf[i], sizeof(textbuf[i]), r->bytes);
+		labels[i] = r->id ? r->id : "?";
+		texts[i] = textbuf[i];
+		classes[i] = "b-rule";
+		values[i] = r->bytes;
 	}
-	fprintf(fp,
-	        "<p>%zu allow rule%s matched no flow in this traffic. Before a cut-over each "
-	        "is a question: a port the new firewall can leave closed, a feature the "
-	        "capture did not exercise, or a role bound to the wrong addresses. Deny rules "
-	        "that matched nothing are not listed: that is their purpose.</p>\n",
-	        n, n == 1 ? "" : "s");
-	fputs("<table>\n<tr><th>Rule</th><th>Policy</th><th>From</th><th>To</th><th>Service</th>"
-	      "<th>Apps</th><th>Reference</th><th>Purpose</th><th>Notes</th></tr>\n",
-	      fp);
-	for (size_t i = 0; i < d->nrules; i++) {
-		const struct report_rule *r = &d->rules[i];
-		if (!r->unused || (r->flags & FA_RULE_DENY))
-			continue;
-		fputs("<tr>", fp);
-		td(fp, r->id);
-		td(fp, r->policy);
-		td(fp, r->src_role);
-		td(fp, r->dst_role);
-		td_code(fp, r->service);
-		td(fp, r->apps);
-		td(fp, r->ref);
-		td(fp, r->purpose);
-		report_rule_notes(notes, sizeof(notes), r->flags);
-		td(fp, notes);
-		fputs("</tr>\n", fp);
-	}
-	fputs("</table>\n</section>\n", fp);
+	fputs("<h3>Bytes per rule (busiest)</h3>\n", fp);
+	svg_bars(fp, "Bytes per rule", nb, labels, values, texts, classes);
 }
 
-static void stat_row(FILE *fp, const char *label, uint64_t v)
-{
-	fprintf(fp, "<tr><th>%s</th>", label);
-	td_count(fp, v);
-	fputs("</tr>\n", fp);
-}
-
-static void statistics(FILE *fp, const struct report_data *d)
-{
-	const struct fa_stats_record *st = &d->stats;
-	fputs("<section id=\"statistics\">\n<h2>Capture and decode statistics</h2>\n"
-	      "<table class=\"ctx\">\n",
-	      fp);
-	stat_row(fp, "Flows in this report", d->flows);
-	stat_row(fp, "Packets in flows", d->pkts);
-	stat_row(fp, "Bytes in flows", d->bytes);
-	if (d->have_stats) {
-		stat_row(fp, "Frames read", st->packets);
-		stat_row(fp, "Bytes read", st->bytes);
-		stat_row(fp, "IP packets", st->ip_packets);
-		stat_row(fp, "Non-IP frames", st->not_ip);
-		stat_row(fp, "Fragments", st->fragments);
-		stat_row(fp, "Datagrams reassembled", st->reassembled);
-		stat_row(fp, "Flows evicted (table full)", st->evicted);
-		stat_row(fp, "Capture drops", st->capture_drops);
-		stat_row(fp, "Interface drops", st->capture_if_drops);
-		stat_row(fp, "ICMP errors matching no flow", st->icmp_errors_unmatched);
-		stat_row(fp, "Decode errors", st->decode_errors_total);
-	}
-	fputs("</table>\n", fp);
-	if (!d->have_stats)
-		fputs("<p>No capture statistics were recorded.</p>\n", fp);
-	if (d->have_stats && st->ndecode_errors) {
-		fputs("<table class=\"ctx\">\n<tr><th>Decode error</th><th class=\"n\">Frames</th>"
-		      "</tr>\n",
-		      fp);
-		for (size_t i = 0; i < st->ndecode_errors; i++) {
-			fputs("<tr>", fp);
-			td_code(fp, st->decode_errors[i].name);
-			td_count(fp, st->decode_errors[i].value);
-			fputs("</tr>\n", fp);
-		}
-		fputs("</table>\n", fp);
-	}
-	if (d->have_stats && (st->capture_drops || st->capture_if_drops || st->evicted))
-		fputs(
-		    "<p>Packets were dropped or flows evicted: the audit saw less than the "
-		    "network carried, so unused rules and missing findings are less certain.</p>\n",
-		    fp);
-	fputs("</section>\n", fp);
-}
+static const struct report_fmt html = {
+    .section_begin = section_begin,
+    .section_end = section_end,
+    .para = para,
+    .table_begin = table_begin,
+    .table_end = table_end,
+    .row_begin = row_begin,
+    .row_end = row_end,
+    .cell_head = th,
+    .cell_total = th,
+    .cell_text = td,
+    .cell_code = td_code,
+    .cell_num = td_num,
+    .cell_bytes = td_bytes,
+    .cell_severity = td_severity,
+    .cell_empty = td_empty,
+    .cell_list = td_list,
+    .fails_on = fails_on,
+    .result = result,
+    .verdict_chart = verdict_chart,
+    .rule_chart = rule_chart,
+    .severity_heading = severity_heading,
+    .finding_detail = finding_detail,
+};
 
 void report_write_html(FILE *fp, const struct report_data *d)
 {
@@ -516,13 +387,9 @@ void report_write_html(FILE *fp, const struct report_data *d)
 	fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
 	esc(fp, title);
 	fputs("</h1>\n", fp);
-	context(fp, d);
+	report_write_context(&html, fp, d);
 	fputs("</header>\n", fp);
-	summary(fp, d);
-	findings(fp, d);
-	coverage(fp, d);
-	unused(fp, d);
-	statistics(fp, d);
+	report_write_sections(&html, fp, d);
 	if (d->ctx.generator || d->ctx.generated_us) {
 		char t[32];
 		report_time(t, sizeof(t), d->ctx.generated_us);

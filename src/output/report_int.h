@@ -1,5 +1,6 @@
 /* report_int.h - what the report sink collected, as its two writers
- * (Markdown, HTML) read it, and the text helpers they share.
+ * (Markdown, HTML) read it, the sections they share and the text helpers
+ * they use.
  *
  * sink_report.c owns struct report_data: it copies every string it is lent
  * (findings, rules, the context), orders the findings and computes the
@@ -87,6 +88,98 @@ struct report_data {
  * ferror(fp). */
 void report_write_md(FILE *fp, const struct report_data *d);
 void report_write_html(FILE *fp, const struct report_data *d);
+
+/* ---- one report, two formats (report_tables.c) -------------------------- */
+
+/* The report's tables (context, summary, findings, rule coverage, unused
+ * rules, statistics) and the sentences around them are described once, in
+ * report_tables.c, as sections, paragraphs and tables of typed cells. Each
+ * format says how to write those pieces in a struct report_fmt: Markdown in
+ * report_md.c, HTML in report_html.c. What only one format has (the HTML
+ * charts and severity badges, the wording of the result line, the document
+ * head and tail) stays in its own file, reached through the hooks at the
+ * end of struct report_fmt. */
+
+enum report_col_kind {
+	REPORT_COL_TEXT,   /* words: left aligned */
+	REPORT_COL_NUM,    /* figures: right aligned */
+	REPORT_COL_TIME,   /* timestamps: on one line (HTML), left aligned (Markdown) */
+	REPORT_COL_DETAIL, /* long text: HTML puts it under the row, not in a column */
+};
+
+struct report_column {
+	const char *title; /* trusted; may be "" */
+	enum report_col_kind kind;
+};
+
+struct report_table {
+	const char *title; /* heading above the table, NULL for none; HTML only */
+	const struct report_column *cols;
+	size_t ncols;
+	bool narrow; /* as wide as its content (HTML class "ctx") */
+	/* Each row starts with cell_head naming it: HTML leaves out the header
+	 * row, which a Markdown table cannot do without. */
+	bool keyed;
+};
+
+/* How one format writes the pieces. "Trusted" text is written as it is: it
+ * comes from this program (labels, figures, fixed sentences), never from
+ * the traffic or a policy; everything else is escaped by the format.
+ *
+ * A table is table_begin, then rows (row_begin, one cell_* call per column,
+ * row_end), then table_end. All members are required except the three
+ * marked "may be NULL". */
+struct report_fmt {
+	/* A section with a second-level heading; id names it (HTML). */
+	void (*section_begin)(FILE *fp, const char *id, const char *title);
+	void (*section_end)(FILE *fp);
+	void (*para)(FILE *fp, const char *text); /* a paragraph of trusted text */
+
+	void (*table_begin)(FILE *fp, const struct report_table *t);
+	void (*table_end)(FILE *fp);
+	/* detail: finding_detail follows the cells of this row. */
+	void (*row_begin)(FILE *fp, bool detail);
+	void (*row_end)(FILE *fp);
+
+	void (*cell_head)(FILE *fp, const char *label);  /* trusted row label */
+	void (*cell_total)(FILE *fp, const char *label); /* the label of a totals row */
+	void (*cell_text)(FILE *fp, const char *s);      /* escaped; "-" if NULL or "" */
+	void (*cell_code)(FILE *fp, const char *s);      /* the same, as code */
+	void (*cell_num)(FILE *fp, const char *figure);  /* trusted, right aligned */
+	void (*cell_bytes)(FILE *fp, uint64_t n);        /* "1.2 MB" */
+	void (*cell_severity)(FILE *fp, unsigned sev);   /* "High" */
+	void (*cell_empty)(FILE *fp);
+	/* Escaped items, as code if code, each followed by "(version V)" when
+	 * versions (may be NULL) has one for it; "-" if n is 0. */
+	void (*cell_list)(FILE *fp, char *const *items, char *const *versions, size_t n, bool code);
+
+	/* Pieces whose wording or markup only the format knows. */
+	void (*fails_on)(FILE *fp, unsigned sev); /* a cell: "high or above" */
+	/* A cell saying what wrote the report and when, in a last context row
+	 * (only when the context names either). May be NULL: the format says it
+	 * elsewhere (HTML: in its footer). */
+	void (*generated)(FILE *fp, const struct report_context *c);
+	void (*result)(FILE *fp, const struct report_data *d); /* pass or fail, first */
+	/* Charts above the verdict table and the coverage table; may be NULL. */
+	void (*verdict_chart)(FILE *fp, const struct report_data *d);
+	void (*rule_chart)(FILE *fp, const struct report_data *d);
+	/* Above the findings table of each severity. */
+	void (*severity_heading)(FILE *fp, unsigned sev, size_t nfindings);
+	/* The REPORT_COL_DETAIL columns of a finding (why, example, fix), after
+	 * its other cells and before row_end. */
+	void (*finding_detail)(FILE *fp, const struct report_finding *f);
+};
+
+/* The context table: policies, sources, site, inputs, traffic, threshold
+ * (and, through fmt->generated, what wrote the report). */
+void report_write_context(const struct report_fmt *fmt, FILE *fp, const struct report_data *d);
+/* Summary, findings, rule coverage, unused rules and statistics, in that
+ * order, in the given format. */
+void report_write_sections(const struct report_fmt *fmt, FILE *fp, const struct report_data *d);
+
+/* The verdicts the summary lists, in its order ("none" last, and only if
+ * some flow has it) into v; returns how many. */
+size_t report_verdicts(const struct report_data *d, unsigned v[FA_V__COUNT]);
 
 /* ---- shared text helpers (report_text.c) -------------------------------- */
 
