@@ -34,6 +34,21 @@ struct fa_rank64 {
 
 #define FA_RANK64_WORDS 1024
 
+/* Set bits of x. Without -mpopcnt (Debian builds for the x86-64 baseline)
+ * __builtin_popcountll is a call into libgcc; this is a dozen inline
+ * instructions. */
+static inline uint32_t fa_popcount64(uint64_t x)
+{
+#ifdef __POPCNT__
+	return (uint32_t)__builtin_popcountll(x);
+#else
+	x = x - ((x >> 1) & UINT64_C(0x5555555555555555));
+	x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+	x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
+#endif
+}
+
 static inline bool fa_rank64_has(const struct fa_rank64 *t, uint16_t x)
 {
 	return t[x / 64].bits >> (x % 64) & 1;
@@ -43,14 +58,14 @@ static inline bool fa_rank64_has(const struct fa_rank64 *t, uint16_t x)
 static inline uint32_t fa_rank64_below(const struct fa_rank64 *t, uint16_t x)
 {
 	const struct fa_rank64 *w = &t[x / 64];
-	return w->before + (uint32_t)__builtin_popcountll(w->bits & ((UINT64_C(1) << (x % 64)) - 1));
+	return w->before + fa_popcount64(w->bits & ((UINT64_C(1) << (x % 64)) - 1));
 }
 
 /* Fills in the counts once the bits are set. */
 static inline void fa_rank64_count(struct fa_rank64 *t)
 {
 	for (size_t k = 1; k < FA_RANK64_WORDS; k++)
-		t[k].before = t[k - 1].before + (uint32_t)__builtin_popcountll(t[k - 1].bits);
+		t[k].before = t[k - 1].before + fa_popcount64(t[k - 1].bits);
 }
 
 struct fa_seg_meta {
