@@ -20,13 +20,13 @@ lab_make_www() {
 	head -c 1048576 /dev/zero | tr '\0' 'x' >"$LAB_TMP/www/slow/big.bin"
 }
 
-# lab_nginx NS: nginx on ports 80 and 443 (TLS), IPv4 and IPv6, in namespace NS.
-lab_nginx() {
-	local name="$1" d="$LAB_TMP/nginx-$1"
-	lab_make_cert
-	lab_make_www
+# lab_nginx_start NS DIR: nginx in namespace NS with its pid, logs and temporary
+# files in DIR; standard input is the inside of its http block (types, servers).
+lab_nginx_start() {
+	local ns="$1" d="$2"
 	mkdir -p "$d"
-	cat >"$d/nginx.conf" <<EOF
+	{
+		cat <<EOF
 user root;
 worker_processes 1;
 pid $d/nginx.pid;
@@ -39,6 +39,19 @@ http {
 	fastcgi_temp_path $d/fastcgi;
 	uwsgi_temp_path $d/uwsgi;
 	scgi_temp_path $d/scgi;
+EOF
+		cat
+		echo "}"
+	} >"$d/nginx.conf"
+	lab_bg "$ns" nginx -e "$d/error.log" -c "$d/nginx.conf" -p "$d" -g "daemon off;"
+}
+
+# lab_nginx NS: nginx on ports 80 and 443 (TLS), IPv4 and IPv6, in namespace NS.
+lab_nginx() {
+	local name="$1" d="$LAB_TMP/nginx-$1"
+	lab_make_cert
+	lab_make_www
+	lab_nginx_start "$name" "$d" <<EOF
 	types { text/html html; application/octet-stream bin; }
 	server {
 		listen 80;
@@ -51,9 +64,7 @@ http {
 		root $LAB_TMP/www;
 		location /slow/ { limit_rate 16k; }
 	}
-}
 EOF
-	lab_bg "$name" nginx -e "$d/error.log" -c "$d/nginx.conf" -p "$d" -g "daemon off;"
 	lab_wait_port "$name" tcp 80
 }
 

@@ -18,6 +18,7 @@ OUT_DIR="$(cd "$LAB_DIR/.." && pwd)"
 OUT="$OUT_DIR/deploy-aspenuc.pcap"
 
 . "$LAB_DIR/common.sh"
+. "$LAB_DIR/daemons.sh"
 LAB_TAG="aspenuc$$"
 
 [ "$(id -u)" = 0 ] || lab_die "must run as root (network namespaces, tcpdump)"
@@ -162,26 +163,12 @@ start_nginx() {
 	local d="$LAB_TMP/nginx"
 	mkdir -p "$d/www"
 	printf 'aspenuc\n' >"$d/www/index.html"
-	cat >"$d/nginx.conf" <<EOC
-user root;
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $d/body;
-	proxy_temp_path $d/proxy;
-	fastcgi_temp_path $d/fastcgi;
-	uwsgi_temp_path $d/uwsgi;
-	scgi_temp_path $d/scgi;
+	lab_nginx_start plat "$d" <<EOC
 	server {
 		listen $PLATWEB:443;
 		root $d/www;
 	}
-}
 EOC
-	lab_bg plat nginx -e "$d/error.log" -c "$d/nginx.conf" -p "$d" -g "daemon off;"
 	wait_port plat tcp "$PLATWEB:443"
 }
 

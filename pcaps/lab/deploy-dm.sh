@@ -113,24 +113,11 @@ make_www() {
 # if asked), IPv4 only. PUT to /upload/ reads the body and answers 201.
 dm_nginx() {
 	local name="$1" plain="${3:-}" d="$LAB_TMP/nginx-$1"
-	mkdir -p "$d"
 	make_cert "$name" "$2"
-	cat >"$d/nginx.conf" <<EOF
-user root;
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
+	lab_nginx_start "$name" "$d" <<EOF
 	# The server closes first and keeps the TIME_WAIT state: the WAF's client port
 	# 443 (see wrong_direction) is then free again for the WAF's own nginx.
 	keepalive_timeout 0;
-	client_body_temp_path $d/body;
-	proxy_temp_path $d/proxy;
-	fastcgi_temp_path $d/fastcgi;
-	uwsgi_temp_path $d/uwsgi;
-	scgi_temp_path $d/scgi;
 	types { text/html html; application/octet-stream bin; }
 	server {
 		listen 443 ssl;
@@ -141,9 +128,7 @@ http {
 		root $LAB_TMP/www;
 		location /upload/ { client_max_body_size 1m; return 201; }
 	}
-}
 EOF
-	lab_bg "$name" nginx -e "$d/error.log" -c "$d/nginx.conf" -p "$d" -g "daemon off;"
 	lab_wait_port "$name" tcp 443
 }
 

@@ -88,20 +88,7 @@ make_cert() {
 web() {
 	local h="$1" d="$LAB_TMP/nginx-$1" ip
 	ip=$(a "$h")
-	mkdir -p "$d"
-	cat >"$d/nginx.conf" <<EOF
-user root;
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $d/body;
-	proxy_temp_path $d/proxy;
-	fastcgi_temp_path $d/fastcgi;
-	uwsgi_temp_path $d/uwsgi;
-	scgi_temp_path $d/scgi;
+	lab_nginx_start "$h" "$d" <<EOF
 	server {
 		listen $ip:80;
 		listen $ip:443 ssl;
@@ -109,9 +96,7 @@ http {
 		ssl_certificate_key $LAB_TMP/key.pem;
 		root $LAB_TMP/www;
 	}
-}
 EOF
-	lab_bg "$h" nginx -e "$d/error.log" -c "$d/nginx.conf" -p "$d" -g "daemon off;"
 	lab_wait_port "$h" tcp 443
 }
 
